@@ -1,0 +1,354 @@
+"""The warehouse: SQLAlchemy Core tables and partition-at-a-time reads and writes.
+
+Schema ownership: every warehouse table is a `sqlalchemy.Table` on the shared `METADATA` below.
+This module defines the ingest/feedback tables; other parts define theirs in their own module on the
+same `METADATA` (for example in `scoring/tables.py`: `warehouse_table("worker_daily_scores",
+Column(...), ...)` or, from a `{column: pandas dtype}` dict, `table_from_dtypes(name, dtypes)`), and
+import that module before writing. `ensure_tables()` creates
+every table registered on `METADATA` and adds columns that a newer definition has and the database
+lacks (`ALTER TABLE ... ADD COLUMN`, nullable), so a part can add columns without a migration tool.
+Writing a DataFrame column the table does not define is an error (nothing is silently dropped).
+
+Portability (SQLite, PostgreSQL, MariaDB/MySQL): bounded `String(n)` for keys and short codes,
+`Text` for free text, `utf8mb4` on MySQL/MariaDB (emoji), naive local timestamps (Asia/Shanghai).
+SQLite runs in WAL mode so a chunked read can stream while another connection writes.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import Column, MetaData, Table
+
+from storage.config import ensure_sqlite_parent
+
+METADATA = MetaData()
+DEFAULT_CHUNK_ROWS = 5_000
+ID = 64  # length of source ids, worker/order/customer ids
+LONG_ID = 160  # feedback ids such as `inbox:<sha8>:<id>`
+
+
+def warehouse_table(name: str, *columns: Column, partitioned: bool = True,
+                    metadata: MetaData = METADATA) -> Table:
+    """Define a warehouse table on the shared metadata, with `partition_date` and utf8mb4."""
+    extra: list[Any] = []
+    if partitioned:
+        extra += [Column("partition_date", sa.String(10), nullable=False),
+                  sa.Index(f"ix_{name}_partition_date", "partition_date")]
+    return Table(name, metadata, *columns, *extra,
+                 mysql_charset="utf8mb4", mariadb_charset="utf8mb4",
+                 mysql_collate="utf8mb4_unicode_ci", mariadb_collate="utf8mb4_unicode_ci",
+                 extend_existing=True)
+
+
+_DTYPE_TYPES: dict[str, type[sa.types.TypeEngine]] = {
+    "int64": sa.Integer, "Int64": sa.Integer, "float64": sa.Float, "Float64": sa.Float,
+    "bool": sa.Boolean, "boolean": sa.Boolean, "datetime64[ns]": sa.DateTime,
+    "datetime64[us]": sa.DateTime, "date": sa.Date, "str": sa.Text, "string": sa.Text,
+    "object": sa.Text,
+}
+
+
+def table_from_dtypes(name: str, dtypes: Mapping[str, str], keys: Iterable[str] = ("worker_id",),
+                      partitioned: bool = True, metadata: MetaData = METADATA) -> Table:
+    """Define a warehouse table from a `{column: pandas dtype}` spec.
+
+    Text columns become `Text`, except `keys`, which become `String(64)` (indexable on MySQL).
+    `partition_date` is added (and skipped in `dtypes`) when `partitioned`.
+    """
+    key_names = set(keys)
+    columns = []
+    for column, dtype in dtypes.items():
+        if column == "partition_date" and partitioned:
+            continue
+        column_type = sa.String(ID) if column in key_names else _DTYPE_TYPES[str(dtype)]()
+        columns.append(Column(column, column_type))
+    return warehouse_table(name, *columns, partitioned=partitioned, metadata=metadata)
+
+
+def _id(name: str, length: int = ID) -> Column:
+    return Column(name, sa.String(length))
+
+
+def _code(name: str) -> Column:
+    return Column(name, sa.String(32))
+
+
+RAW_REVIEWS = warehouse_table(
+    "raw_reviews", _id("review_id"), _id("order_id"), _id("worker_id"), _id("customer_id"),
+    Column("created_at", sa.DateTime), Column("rating", sa.Integer), Column("text", sa.Text),
+    _code("channel"))
+RAW_COMPLAINTS = warehouse_table(
+    "raw_complaints", _id("complaint_id"), _id("order_id"), _id("worker_id"), _id("customer_id"),
+    _code("channel"), Column("created_at", sa.DateTime), Column("first_response_at", sa.DateTime),
+    Column("resolved_at", sa.DateTime), Column("agent_text", sa.Text), _code("agent_category"),
+    _code("status"))
+RAW_ORDERS = warehouse_table(
+    "raw_orders", _id("order_id"), _id("customer_id"), _id("worker_id"), _code("service_type"),
+    Column("city", sa.String(64)), Column("scheduled_start", sa.DateTime),
+    Column("actual_arrival", sa.DateTime), Column("duration_hours", sa.Float),
+    Column("rework", sa.Integer), _code("status"))
+# Inbox values are kept as exported (text); the feedback stage parses and validates them.
+RAW_INBOX_FEEDBACK = warehouse_table(
+    "raw_inbox_feedback", _id("id", LONG_ID), _code("kind"), _id("worker_id"), _id("order_id"),
+    Column("created_at", sa.String(64)), _code("channel"), Column("rating", sa.String(32)),
+    Column("text", sa.Text), Column("extra", sa.Text), Column("source_file", sa.String(255)),
+    Column("file_sha256", sa.String(64)))
+WORKER_ROSTER = warehouse_table(
+    "worker_roster", _id("worker_id"), Column("name", sa.String(64)),
+    Column("service_types", sa.String(128)), Column("city", sa.String(64)),
+    Column("hire_date", sa.Date))
+
+def feedback_columns() -> list[Column]:
+    """Fresh column objects of the `feedback` table (a Column belongs to one Table)."""
+    return [
+    _id("feedback_id", LONG_ID), _code("kind"), Column("source_ids", sa.Text),
+    Column("n_sources", sa.Integer), Column("channels", sa.String(64)), _id("worker_id"),
+    _id("order_id"), _id("customer_id"), Column("created_at", sa.DateTime),
+    Column("rating", sa.Integer), Column("text", sa.Text), Column("text_hash", sa.String(64)),
+    Column("first_response_at", sa.DateTime), Column("resolved_at", sa.DateTime),
+    _code("agent_category"), _code("status")]
+
+
+def classifier_columns() -> list[Column]:
+    """Fresh column objects of the classifier output (see docs/contracts.md)."""
+    return [
+    Column("attitude", sa.Integer), Column("skill", sa.Integer), Column("logistics", sa.Integer),
+    Column("p_attitude", sa.Float), Column("p_skill", sa.Float), Column("p_logistics", sa.Float),
+    Column("labels", sa.String(128)), _code("category"), Column("subreasons", sa.Text),
+    Column("sentiment", sa.Float), Column("confidence", sa.Float), Column("evidence", sa.Text),
+    Column("model_version", sa.String(128))]
+
+
+FEEDBACK = warehouse_table("feedback", *feedback_columns())
+CLASSIFIED_FEEDBACK = warehouse_table("classified_feedback", *feedback_columns(),
+                                      *classifier_columns())
+REJECTED_FEEDBACK = warehouse_table(
+    "rejected_feedback", Column("source_table", sa.String(64)), _id("source_id", LONG_ID),
+    _code("stage"), Column("rule", sa.String(64)), Column("reason", sa.Text),
+    Column("payload", sa.Text), Column("rejected_at", sa.DateTime))
+for _name in ("feedback", "classified_feedback"):
+    sa.Index(f"ux_{_name}_id", "partition_date", "feedback_id", unique=True,
+             _table=METADATA.tables[_name])
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_engine(url: str) -> sa.Engine:
+    """Create an engine; SQLite gets WAL and a busy timeout, MySQL/MariaDB utf8mb4."""
+    ensure_sqlite_parent(url)
+    backend = sa.engine.make_url(url).get_backend_name()
+    kwargs: dict[str, Any] = {"pool_pre_ping": backend != "sqlite"}
+    if backend in ("mysql", "mariadb"):
+        kwargs["connect_args"] = {"charset": "utf8mb4"}
+    engine = sa.create_engine(url, **kwargs)
+    if backend == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _column_to_python(series: pd.Series, column_type: sa.types.TypeEngine) -> list[Any]:
+    """Convert one DataFrame column to DB-API values (None for missing)."""
+    if isinstance(column_type, sa.DateTime):
+        values = pd.to_datetime(series, errors="coerce")
+        return [None if pd.isna(v) else v.to_pydatetime() for v in values]
+    if isinstance(column_type, sa.Date):
+        values = pd.to_datetime(series, errors="coerce")
+        return [None if pd.isna(v) else v.date() for v in values]
+    if isinstance(column_type, sa.Integer):
+        values = pd.to_numeric(series, errors="coerce")
+        return [None if pd.isna(v) else int(v) for v in values]
+    if isinstance(column_type, sa.Float):
+        values = pd.to_numeric(series, errors="coerce")
+        return [None if pd.isna(v) or math.isinf(v) else float(v) for v in values]
+    return [None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+            for v in series.tolist()]
+
+
+def _typed_frame(rows: Sequence[Sequence[Any]], table: Table, names: Sequence[str]) -> pd.DataFrame:
+    """Build a DataFrame with stable dtypes from the table definition."""
+    frame = pd.DataFrame.from_records(list(rows), columns=list(names))
+    for name in names:
+        column_type = table.c[name].type
+        if isinstance(column_type, sa.DateTime):
+            frame[name] = pd.to_datetime(frame[name], errors="coerce")
+        elif isinstance(column_type, sa.Integer):
+            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("Int64")
+        elif isinstance(column_type, sa.Float):
+            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64")
+        elif not isinstance(column_type, sa.Date):
+            frame[name] = frame[name].astype("str")
+    return frame
+
+
+class Warehouse:
+    """Partition-at-a-time access to the warehouse tables registered on `METADATA`."""
+
+    def __init__(self, url: str, metadata: MetaData = METADATA,
+                 chunk_rows: int = DEFAULT_CHUNK_ROWS) -> None:
+        self.url = url
+        self.metadata = metadata
+        self.chunk_rows = chunk_rows
+        self._engine: sa.Engine | None = None
+        self._ensured: set[str] = set()
+
+    @property
+    def engine(self) -> sa.Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.url)
+        return self._engine
+
+    def dispose(self) -> None:
+        """Close pooled connections."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def table(self, name: str) -> Table:
+        """The registered table `name`; its definition module must have been imported."""
+        try:
+            return self.metadata.tables[name]
+        except KeyError:
+            raise KeyError(f"warehouse table {name!r} is not defined on storage.warehouse.METADATA; "
+                           "import the module that defines it") from None
+
+    def ensure_tables(self, names: Iterable[str] | None = None) -> None:
+        """Create missing tables and add missing (nullable) columns to existing ones."""
+        wanted = [self.table(n) for n in names] if names is not None else \
+            list(self.metadata.sorted_tables)
+        wanted = [t for t in wanted if t.name not in self._ensured]
+        if not wanted:
+            return
+        self.metadata.create_all(self.engine, tables=wanted, checkfirst=True)
+        inspector = sa.inspect(self.engine)
+        with self.engine.begin() as conn:
+            for table in wanted:
+                present = {c["name"] for c in inspector.get_columns(table.name)}
+                for column in table.columns:
+                    if column.name not in present:
+                        ddl = column.type.compile(dialect=self.engine.dialect)
+                        conn.execute(sa.text(
+                            f"ALTER TABLE {table.name} ADD COLUMN {column.name} {ddl}"))
+        self._ensured.update(t.name for t in wanted)
+
+    def _records(self, table: Table, frame: pd.DataFrame, extra: Mapping[str, Any]) -> list[dict]:
+        unknown = [c for c in frame.columns if c not in table.c and c not in extra]
+        if unknown:
+            raise ValueError(f"columns {unknown} are not defined on warehouse table {table.name!r}")
+        names = [c for c in frame.columns if c not in extra]
+        values = [_column_to_python(frame[n], table.c[n].type) for n in names]
+        constants = dict(extra)
+        return [dict(zip(names, row), **constants) for row in zip(*values)] if names else \
+            [dict(constants) for _ in range(len(frame))]
+
+    def _insert(self, conn: sa.Connection, table: Table,
+                data: pd.DataFrame | Iterable[pd.DataFrame], extra: Mapping[str, Any]) -> int:
+        frames = [data] if isinstance(data, pd.DataFrame) else data
+        written = 0
+        for frame in frames:
+            for start in range(0, len(frame), self.chunk_rows):
+                records = self._records(table, frame.iloc[start:start + self.chunk_rows], extra)
+                if records:
+                    conn.execute(table.insert(), records)
+                    written += len(records)
+        return written
+
+    def replace_partition(self, table: str, partition_date: str,
+                          data: pd.DataFrame | Iterable[pd.DataFrame],
+                          scope: Mapping[str, Any] | None = None) -> int:
+        """Delete the partition's rows (narrowed by `scope` column values) and insert `data`.
+
+        One transaction: a failure leaves the previous partition in place. `data` may be one
+        DataFrame or an iterable of chunks (streamed, constant memory). Returns rows written.
+        """
+        target = self.table(table)
+        self.ensure_tables([table])
+        scope = dict(scope or {})
+        condition = sa.and_(target.c.partition_date == partition_date,
+                            *(target.c[k] == v for k, v in scope.items()))
+        with self.engine.begin() as conn:
+            conn.execute(target.delete().where(condition))
+            return self._insert(conn, target, data, {"partition_date": partition_date, **scope})
+
+    def replace_table(self, table: str, data: pd.DataFrame, partition_date: str | None = None) -> int:
+        """Replace every row of an unpartitioned snapshot table in one transaction."""
+        target = self.table(table)
+        self.ensure_tables([table])
+        extra = {"partition_date": partition_date} if "partition_date" in target.c else {}
+        with self.engine.begin() as conn:
+            conn.execute(target.delete())
+            return self._insert(conn, target, data, extra)
+
+    def _select(self, table: str, columns: Sequence[str] | None) -> tuple[Table, sa.Select]:
+        target = self.table(table)
+        self.ensure_tables([table])
+        names = list(columns) if columns is not None else [c.name for c in target.columns]
+        return target, sa.select(*(target.c[n] for n in names))
+
+    def _read(self, target: Table, query: sa.Select) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            result = conn.execute(query)
+            return _typed_frame(result.all(), target, list(result.keys()))
+
+    def read_partition(self, table: str, partition_date: str,
+                       columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """All rows of one partition."""
+        target, query = self._select(table, columns)
+        return self._read(target, query.where(target.c.partition_date == partition_date))
+
+    def read_range(self, table: str, start: str, end: str,
+                   columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """Rows with `start <= partition_date <= end` (both inclusive, 'YYYY-MM-DD')."""
+        target, query = self._select(table, columns)
+        return self._read(target, query.where(target.c.partition_date.between(start, end)))
+
+    def read_table(self, table: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """Every row of a (small) table, such as the worker roster."""
+        target, query = self._select(table, columns)
+        return self._read(target, query)
+
+    def iter_partition_chunks(self, table: str, partition_date: str,
+                              columns: Sequence[str] | None = None,
+                              chunk_rows: int | None = None) -> Iterator[pd.DataFrame]:
+        """Stream one partition in DataFrames of at most `chunk_rows` rows."""
+        size = chunk_rows or self.chunk_rows
+        target, query = self._select(table, columns)
+        query = query.where(target.c.partition_date == partition_date)
+        with self.engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=size).execute(query)
+            names = list(result.keys())
+            for rows in result.partitions(size):
+                yield _typed_frame(rows, target, names)
+
+    def count_partition(self, table: str, partition_date: str, column_sum: str | None = None) -> int:
+        """Row count of a partition, or the sum of `column_sum` over it."""
+        target = self.table(table)
+        self.ensure_tables([table])
+        measure = sa.func.coalesce(sa.func.sum(target.c[column_sum]), 0) if column_sum \
+            else sa.func.count()
+        query = sa.select(measure).select_from(target).where(
+            target.c.partition_date == partition_date)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def partition_dates(self, table: str) -> list[str]:
+        """Distinct partition dates present in a table, ascending."""
+        target = self.table(table)
+        self.ensure_tables([table])
+        query = sa.select(target.c.partition_date).distinct().order_by(target.c.partition_date)
+        with self.engine.connect() as conn:
+            return [row[0] for row in conn.execute(query)]
+
+
+def as_date_text(value: date | datetime | str) -> str:
+    """'YYYY-MM-DD' for a date, datetime or partition key."""
+    return value if isinstance(value, str) else value.strftime("%Y-%m-%d")
