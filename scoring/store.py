@@ -1,0 +1,76 @@
+"""Warehouse reads for scoring: window totals aggregated in SQL, evidence and history by worker."""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import pandas as pd
+import sqlalchemy as sa
+
+from scoring.tables import DAILY_ADDITIVE, WAREHOUSE_TABLES
+from storage.warehouse import Warehouse
+
+EVIDENCE_COLUMNS: tuple[str, ...] = (
+    "feedback_id", "kind", "worker_id", "created_at", "rating", "text", "agent_category",
+    "attitude", "skill", "logistics", "p_attitude", "p_skill", "p_logistics", "subreasons",
+    "sentiment",
+)
+_ID_BATCH = 500  # bound IN-lists (SQLite allows ~32k parameters, MySQL packets are finite)
+
+
+def window_totals(warehouse: Warehouse, start: str, end: str) -> pd.DataFrame:
+    """Per-worker SUM of the additive daily columns over [start, end], grouped in the database."""
+    table = WAREHOUSE_TABLES["worker_daily_scores"]
+    warehouse.ensure_tables([table.name])
+    sums = [sa.func.coalesce(sa.func.sum(table.c[c]), 0).label(c) for c in DAILY_ADDITIVE]
+    query = (sa.select(table.c.worker_id, *sums)
+             .where(table.c.partition_date.between(start, end))
+             .group_by(table.c.worker_id).order_by(table.c.worker_id))
+    with warehouse.engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    return frame.set_index("worker_id").astype("float64")
+
+
+def _batches(ids: Sequence[str]) -> Iterator[list[str]]:
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), _ID_BATCH):
+        yield unique[start:start + _ID_BATCH]
+
+
+def _read_by_worker(warehouse: Warehouse, table_name: str, start: str, end: str,
+                    worker_ids: Sequence[str], columns: Sequence[str],
+                    extra: sa.ColumnElement[bool] | None = None) -> pd.DataFrame:
+    table = warehouse.table(table_name)
+    warehouse.ensure_tables([table_name])
+    frames = []
+    for batch in _batches(worker_ids):
+        condition = sa.and_(table.c.partition_date.between(start, end),
+                            table.c.worker_id.in_(batch), *(() if extra is None else (extra,)))
+        query = sa.select(*(table.c[c] for c in columns)).where(condition)
+        with warehouse.engine.connect() as conn:
+            frames.append(pd.read_sql(query, conn))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(columns))
+
+
+def complaint_evidence(warehouse: Warehouse, start: str, end: str,
+                       worker_ids: Sequence[str]) -> pd.DataFrame:
+    """classified_feedback rows with a complaint label for the given workers in the window."""
+    table = warehouse.table("classified_feedback")
+    has_complaint = sa.or_(table.c.attitude == -1, table.c.skill == -1, table.c.logistics == -1,
+                           table.c.agent_category.in_(("attitude", "skill", "logistics")))
+    return _read_by_worker(warehouse, "classified_feedback", start, end, worker_ids,
+                           EVIDENCE_COLUMNS, has_complaint)
+
+
+def feedback_for_workers(warehouse: Warehouse, start: str, end: str,
+                         worker_ids: Sequence[str]) -> pd.DataFrame:
+    """Every classified_feedback row of the given workers in the window (scorecard quotes)."""
+    return _read_by_worker(warehouse, "classified_feedback", start, end, worker_ids,
+                           EVIDENCE_COLUMNS)
+
+
+def scorecard_history(warehouse: Warehouse, start: str, end: str,
+                      worker_ids: Sequence[str]) -> pd.DataFrame:
+    """worker_scorecards rows of the given workers between two partition dates."""
+    columns = [c.name for c in WAREHOUSE_TABLES["worker_scorecards"].columns]
+    frame = _read_by_worker(warehouse, "worker_scorecards", start, end, worker_ids, columns)
+    return frame.sort_values(["worker_id", "partition_date"], ignore_index=True)
