@@ -1,0 +1,108 @@
+"""The warehouse behaves the same on PostgreSQL and MariaDB: partition replace, timestamps, text."""
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from storage.warehouse import Warehouse
+
+pytestmark = pytest.mark.prod
+
+EMOJI_TEXT = "阿姨做得很好👍😊，下次还约🧹✨"
+# A pasted hotline transcript can be this long; 3 bytes per character in utf8mb4 puts it past
+# MySQL's 64 KB TEXT limit, so the column must be wider there.
+LONG_TEXT = ("客户来电反映阿姨迟到一个小时并且态度不好。" * 1_250)[:25_000]
+
+
+@pytest.fixture(params=["pg_url", "mariadb_url"])
+def warehouse(request: pytest.FixtureRequest) -> Iterator[Warehouse]:
+    """A Warehouse on a fresh database of each server."""
+    store = Warehouse(request.getfixturevalue(request.param))
+    yield store
+    store.dispose()
+
+
+def _raw_reviews(ids: list[str], created_at: list[datetime], texts: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "review_id": ids,
+        "order_id": [f"O{i[1:]}" for i in ids],
+        "worker_id": "W0001",
+        "customer_id": "C000001",
+        "created_at": created_at,
+        "rating": 5,
+        "text": texts,
+        "channel": "app",
+    })
+
+
+def test_replace_partition_is_idempotent_and_scoped(warehouse: Warehouse) -> None:
+    day1 = _raw_reviews(["R00000001", "R00000002"], [datetime(2026, 3, 1, 9)] * 2, ["好", "快"])
+    day2 = _raw_reviews(["R00000003"], [datetime(2026, 3, 2, 9)], ["准时"])
+    warehouse.replace_partition("raw_reviews", "2026-03-02", day2)
+    for _ in range(3):
+        assert warehouse.replace_partition("raw_reviews", "2026-03-01", day1) == 2
+    assert warehouse.count_partition("raw_reviews", "2026-03-01") == 2
+    warehouse.replace_partition("raw_reviews", "2026-03-01", day1.iloc[:1])
+    assert warehouse.read_partition("raw_reviews", "2026-03-01")["review_id"].tolist() == [
+        "R00000001"
+    ]
+    assert warehouse.read_partition("raw_reviews", "2026-03-02")["review_id"].tolist() == [
+        "R00000003"
+    ]
+    assert warehouse.partition_dates("raw_reviews") == ["2026-03-01", "2026-03-02"]
+
+
+def test_failed_replace_keeps_the_previous_partition(warehouse: Warehouse) -> None:
+    good = _raw_reviews(["R00000001"], [datetime(2026, 3, 1, 9)], ["好"])
+    warehouse.replace_partition("raw_reviews", "2026-03-01", good)
+    bad = good.assign(not_a_column=1)
+    with pytest.raises(ValueError):
+        warehouse.replace_partition("raw_reviews", "2026-03-01", bad)
+    assert warehouse.read_partition("raw_reviews", "2026-03-01")["review_id"].tolist() == [
+        "R00000001"
+    ]
+
+
+def test_naive_shanghai_timestamps_round_trip_unshifted(warehouse: Warehouse) -> None:
+    # Both servers run in UTC here: a timestamp shifted by 8 h would land in another day.
+    stamps = [datetime(2026, 3, 1, 0, 0, 0), datetime(2026, 3, 1, 0, 30, 5),
+              datetime(2026, 3, 1, 23, 59, 59)]
+    frame = _raw_reviews(["R00000001", "R00000002", "R00000003"], stamps, ["一", "二", "三"])
+    warehouse.replace_partition("raw_reviews", "2026-03-01", frame)
+    back = warehouse.read_partition("raw_reviews", "2026-03-01").sort_values("review_id")
+    assert back["created_at"].dt.tz is None
+    assert [ts.to_pydatetime() for ts in back["created_at"]] == stamps
+
+
+def test_emoji_and_long_texts_round_trip(warehouse: Warehouse) -> None:
+    frame = _raw_reviews(["R00000001", "R00000002"], [datetime(2026, 3, 1, 9)] * 2,
+                         [EMOJI_TEXT, LONG_TEXT])
+    warehouse.replace_partition("raw_reviews", "2026-03-01", frame)
+    back = warehouse.read_partition("raw_reviews", "2026-03-01").sort_values("review_id")
+    assert back["text"].tolist() == [EMOJI_TEXT, LONG_TEXT]
+
+
+def test_chunked_read_streams_the_partition(warehouse: Warehouse) -> None:
+    n = 2_345
+    frame = _raw_reviews([f"R{i:08d}" for i in range(n)], [datetime(2026, 3, 1, 9)] * n,
+                         [f"第{i}条" for i in range(n)])
+    warehouse.replace_partition("raw_reviews", "2026-03-01", iter([frame.iloc[:1000],
+                                                                   frame.iloc[1000:]]))
+    chunks = list(warehouse.iter_partition_chunks("raw_reviews", "2026-03-01", chunk_rows=500))
+    assert [len(c) for c in chunks] == [500, 500, 500, 500, 345]
+    assert sorted(pd.concat(chunks)["review_id"]) == sorted(frame["review_id"])
+
+
+def test_tables_use_utf8mb4_on_mariadb(mariadb_url: str) -> None:
+    store = Warehouse(mariadb_url)
+    store.ensure_tables(["raw_reviews", "classified_feedback"])
+    with store.engine.connect() as conn:
+        charsets = conn.execute(sa.text(
+            "SELECT DISTINCT character_set_name FROM information_schema.columns"
+            " WHERE table_schema = DATABASE() AND character_set_name IS NOT NULL"
+        )).scalars().all()
+    store.dispose()
+    assert charsets == ["utf8mb4"]
