@@ -1,0 +1,258 @@
+"""Every Great Expectations suite of the pipeline, declared in one place.
+
+A suite is plain data (`Rule`s naming a GX 1.x expectation class and its arguments), so this
+module imports without GX (its import costs ~5 s); `gx_runner` turns the rules into expectations.
+Suites are built per partition because some bounds depend on the day (created_at inside the day).
+
+Stages and severities (docs/data_quality.md):
+- raw tables: `*_schema` blocks (missing columns make every later stage wrong); `*_rows` warns —
+  bad raw rows are expected and are quarantined row by row into `rejected_feedback`.
+- `feedback`, `classified_feedback`, `worker_daily_scores`: rows here feed published scores, so
+  every rule blocks.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from assets.quality.drift import CATEGORY_KL_MAX, TRAILING_DAYS, Band
+from nlp.taxonomy import load_taxonomy
+
+RATING_MIN, RATING_MAX = 1, 5
+REVIEW_CHANNELS = ("app", "wechat")
+COMPLAINT_CHANNELS = ("app", "hotline", "wechat")
+AGENT_CATEGORIES = ("attitude", "skill", "logistics", "other")
+COMPLAINT_STATUSES = ("open", "in_progress", "resolved", "closed")
+FEEDBACK_KINDS = ("review", "complaint")
+ASPECT_VALUES = (-1, 0, 1)
+
+RAW_REVIEW_COLUMNS = ("review_id", "order_id", "worker_id", "customer_id", "created_at", "rating",
+                      "text", "channel", "partition_date")
+RAW_COMPLAINT_COLUMNS = ("complaint_id", "order_id", "worker_id", "customer_id", "channel",
+                         "created_at", "first_response_at", "resolved_at", "agent_text",
+                         "agent_category", "status", "partition_date")
+FEEDBACK_COLUMNS = ("feedback_id", "kind", "source_ids", "n_sources", "channels", "worker_id",
+                    "order_id", "customer_id", "created_at", "rating", "text", "text_hash",
+                    "first_response_at", "resolved_at", "agent_category", "status",
+                    "partition_date")
+CLASSIFIER_COLUMNS = ("attitude", "skill", "logistics", "p_attitude", "p_skill", "p_logistics",
+                      "labels", "category", "subreasons", "sentiment", "confidence", "evidence",
+                      "model_version")
+TIMESTAMP_COLUMNS = ("created_at", "first_response_at", "resolved_at")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One expectation: GX class name, its keyword arguments, and a short human description."""
+
+    expectation: str
+    kwargs: Mapping[str, Any]
+    description: str
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Columns the rule looks at (for example rows in metadata)."""
+        names = [self.kwargs.get(k) for k in ("column", "column_A", "column_B")]
+        return tuple(n for n in names if isinstance(n, str))
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A named list of rules for one asset, with the columns that identify a row."""
+
+    name: str
+    asset: str
+    rules: tuple[Rule, ...]
+    key_columns: tuple[str, ...]
+    timestamp_columns: tuple[str, ...] = field(default=())
+    baseline: Mapping[str, Any] = field(default_factory=dict)  # numbers a drift rule came from
+
+
+def _rule(expectation: str, description: str, **kwargs: Any) -> Rule:
+    return Rule(expectation=expectation, kwargs=kwargs, description=description)
+
+
+def columns_present(columns: tuple[str, ...]) -> Rule:
+    """Every required column exists; extra columns are allowed."""
+    return _rule("ExpectTableColumnsToMatchSet", f"required columns present: {', '.join(columns)}",
+                 column_set=list(columns), exact_match=False)
+
+
+def not_null(column: str) -> Rule:
+    return _rule("ExpectColumnValuesToNotBeNull", f"{column} is never null", column=column)
+
+
+def unique(column: str) -> Rule:
+    return _rule("ExpectColumnValuesToBeUnique", f"{column} is unique", column=column)
+
+
+def in_set(column: str, values: tuple[Any, ...]) -> Rule:
+    return _rule("ExpectColumnValuesToBeInSet", f"{column} in {{{', '.join(map(str, values))}}}",
+                 column=column, value_set=list(values))
+
+
+def between(column: str, low: float, high: float) -> Rule:
+    return _rule("ExpectColumnValuesToBeBetween", f"{column} between {low} and {high}",
+                 column=column, min_value=low, max_value=high)
+
+
+def not_before(later: str, earlier: str) -> Rule:
+    """`earlier <= later` wherever both are present."""
+    return _rule("ExpectColumnPairValuesAToBeGreaterThanB", f"{earlier} <= {later}",
+                 column_A=later, column_B=earlier, or_equal=True,
+                 ignore_row_if="either_value_is_missing")
+
+
+def day_bounds(partition_date: str, now: datetime | None = None) -> tuple[datetime, datetime]:
+    """[start, end) of the partition day, the end capped at `now` (no feedback from the future)."""
+    start = datetime.combine(date.fromisoformat(partition_date), datetime.min.time())
+    end = start + timedelta(days=1)
+    return start, min(end, now) if now is not None else end
+
+
+def created_in_day(partition_date: str, now: datetime | None) -> Rule:
+    start, end = day_bounds(partition_date, now)
+    return _rule("ExpectColumnValuesToBeBetween",
+                 f"created_at inside {partition_date} and not in the future",
+                 column="created_at", min_value=start, max_value=end, strict_max=True)
+
+
+def ordered_timestamps() -> tuple[Rule, ...]:
+    """created_at <= first_response_at <= resolved_at (and created_at <= resolved_at)."""
+    return (not_before("first_response_at", "created_at"),
+            not_before("resolved_at", "first_response_at"),
+            not_before("resolved_at", "created_at"))
+
+
+def key_list_pattern(keys: tuple[str, ...]) -> str:
+    """Regex for '' or a ';'-joined list of the given keys."""
+    one = "(?:" + "|".join(k.replace(".", r"\.") for k in keys) + ")"
+    return f"^(?:{one}(?:;{one})*)?$"
+
+
+def raw_reviews_schema(partition_date: str, now: datetime | None = None) -> Suite:
+    return Suite("raw_reviews_schema", "raw_reviews", (columns_present(RAW_REVIEW_COLUMNS),),
+                 ("review_id",))
+
+
+def raw_reviews_rows(partition_date: str, now: datetime | None = None) -> Suite:
+    rules = (not_null("review_id"), unique("review_id"), not_null("worker_id"),
+             not_null("created_at"), created_in_day(partition_date, now), not_null("rating"),
+             between("rating", RATING_MIN, RATING_MAX), in_set("channel", REVIEW_CHANNELS))
+    return Suite("raw_reviews_rows", "raw_reviews", rules, ("review_id",), ("created_at",))
+
+
+def raw_complaints_schema(partition_date: str, now: datetime | None = None) -> Suite:
+    return Suite("raw_complaints_schema", "raw_complaints",
+                 (columns_present(RAW_COMPLAINT_COLUMNS),), ("complaint_id",))
+
+
+def raw_complaints_rows(partition_date: str, now: datetime | None = None) -> Suite:
+    rules = (not_null("complaint_id"), unique("complaint_id"), not_null("worker_id"),
+             not_null("created_at"), created_in_day(partition_date, now),
+             *ordered_timestamps(), in_set("channel", COMPLAINT_CHANNELS),
+             in_set("agent_category", AGENT_CATEGORIES), in_set("status", COMPLAINT_STATUSES))
+    return Suite("raw_complaints_rows", "raw_complaints", rules, ("complaint_id",),
+                 TIMESTAMP_COLUMNS)
+
+
+def _feedback_rules(partition_date: str, now: datetime | None) -> tuple[Rule, ...]:
+    return (not_null("feedback_id"), unique("feedback_id"), in_set("kind", FEEDBACK_KINDS),
+            not_null("worker_id"), not_null("created_at"), created_in_day(partition_date, now),
+            not_null("text"), not_null("source_ids"),
+            _rule("ExpectColumnValuesToBeBetween", "n_sources >= 1", column="n_sources",
+                  min_value=1),
+            _rule("ExpectColumnValuesToNotBeNull", "every review has a rating", column="rating",
+                  row_condition='kind=="review"', condition_parser="pandas"),
+            between("rating", RATING_MIN, RATING_MAX),
+            in_set("agent_category", AGENT_CATEGORIES), *ordered_timestamps())
+
+
+def feedback_valid(partition_date: str, now: datetime | None = None) -> Suite:
+    rules = (columns_present(FEEDBACK_COLUMNS), *_feedback_rules(partition_date, now))
+    return Suite("feedback_valid", "feedback", rules, ("feedback_id",), TIMESTAMP_COLUMNS)
+
+
+def classified_feedback_valid(partition_date: str, now: datetime | None = None) -> Suite:
+    taxonomy = load_taxonomy()
+    categories = taxonomy.category_keys
+    rules = (columns_present(FEEDBACK_COLUMNS + CLASSIFIER_COLUMNS),
+             *_feedback_rules(partition_date, now),
+             not_null("sentiment"), between("sentiment", -1, 1),
+             not_null("confidence"), between("confidence", 0, 1),
+             *(between(f"p_{c}", 0, 1) for c in categories),
+             *(in_set(c, ASPECT_VALUES) for c in categories),
+             not_null("category"), in_set("category", (*categories, "none")),
+             _rule("ExpectColumnValuesToMatchRegex", "labels are taxonomy categories",
+                   column="labels", regex=key_list_pattern(categories)),
+             _rule("ExpectColumnValuesToMatchRegex", "subreasons are taxonomy sub-reasons",
+                   column="subreasons", regex=key_list_pattern(taxonomy.subreason_keys)),
+             not_null("model_version"))
+    return Suite("classified_feedback_valid", "classified_feedback", rules, ("feedback_id",),
+                 TIMESTAMP_COLUMNS)
+
+
+def worker_daily_scores_valid(partition_date: str, now: datetime | None = None) -> Suite:
+    from scoring.tables import DAILY_ADDITIVE, TABLES
+
+    columns = tuple(TABLES["worker_daily_scores"])
+    share_columns = tuple(c for c in columns if c.endswith("_share") or c.endswith("_rate"))
+    rules = (columns_present(columns), not_null("worker_id"), unique("worker_id"),
+             between("stars_mean", RATING_MIN, RATING_MAX), between("sentiment_mean", -1, 1),
+             *(between(c, 0, 1) for c in share_columns),
+             *(_rule("ExpectColumnValuesToBeBetween", f"{c} >= 0", column=c, min_value=0)
+               for c in DAILY_ADDITIVE if c != "sentiment_sum"))
+    return Suite("worker_daily_scores_valid", "worker_daily_scores", rules, ("worker_id",))
+
+
+SUITES = {
+    "raw_reviews_schema": raw_reviews_schema,
+    "raw_reviews_rows": raw_reviews_rows,
+    "raw_complaints_schema": raw_complaints_schema,
+    "raw_complaints_rows": raw_complaints_rows,
+    "feedback_valid": feedback_valid,
+    "classified_feedback_valid": classified_feedback_valid,
+    "worker_daily_scores_valid": worker_daily_scores_valid,
+}
+
+
+# --- drift (WARN): today's numbers against bands from the trailing 28 days (assets.quality.drift)
+
+def volume_drift(partition_date: str, band: Band) -> Suite:
+    rule = _rule("ExpectTableRowCountToBeBetween",
+                 f"daily feedback volume within {band.low:.0f}–{band.high:.0f} "
+                 f"(trailing mean {band.mean:.1f} over {band.days} days)",
+                 min_value=int(band.low), max_value=int(band.high + 0.999))
+    return Suite("feedback_volume_drift", "feedback", (rule,), ("feedback_id",),
+                 baseline=band.as_dict())
+
+
+def mean_drift(name: str, asset: str, column: str, band: Band, falling_only: bool = False) -> Suite:
+    high = None if falling_only else band.high
+    text = (f"mean {column} >= {band.low:.3f}" if falling_only
+            else f"mean {column} within {band.low:.3f}–{band.high:.3f}")
+    rule = _rule("ExpectColumnMeanToBeBetween",
+                 f"{text} (trailing mean {band.mean:.3f} over {band.days} days)",
+                 column=column, min_value=band.low, max_value=high)
+    return Suite(name, asset, (rule,), ("feedback_id",), baseline=band.as_dict())
+
+
+def sentiment_drift(partition_date: str, band: Band) -> Suite:
+    return mean_drift("classified_sentiment_drift", "classified_feedback", "sentiment", band)
+
+
+def confidence_drift(partition_date: str, band: Band) -> Suite:
+    return mean_drift("classifier_confidence_drift", "classified_feedback", "confidence", band,
+                      falling_only=True)
+
+
+def category_mix_drift(partition_date: str, baseline: Mapping[str, float]) -> Suite:
+    rule = _rule("ExpectColumnKLDivergenceToBeLessThan",
+                 f"category mix close to the trailing {TRAILING_DAYS} days "
+                 f"(KL divergence < {CATEGORY_KL_MAX})",
+                 column="category", threshold=CATEGORY_KL_MAX,
+                 partition_object={"values": list(baseline), "weights": list(baseline.values())})
+    return Suite("category_mix_drift", "classified_feedback", (rule,), ("feedback_id",),
+                 baseline={"trailing_shares": dict(baseline)})
