@@ -279,6 +279,23 @@ class Warehouse:
             conn.execute(target.delete().where(condition))
             return self._insert(conn, target, data, {"partition_date": partition_date, **scope})
 
+    def replace_partitions(self, partition_date: str,
+                           tables: Mapping[str, pd.DataFrame | Iterable[pd.DataFrame]],
+                           scopes: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, int]:
+        """`replace_partition` for several tables in ONE transaction (all or nothing)."""
+        scopes = scopes or {}
+        self.ensure_tables(list(tables))
+        written: dict[str, int] = {}
+        with self.engine.begin() as conn:
+            for name, data in tables.items():
+                target, scope = self.table(name), dict(scopes.get(name, {}))
+                conn.execute(target.delete().where(
+                    target.c.partition_date == partition_date,
+                    *(target.c[k] == v for k, v in scope.items())))
+                written[name] = self._insert(conn, target, data,
+                                             {"partition_date": partition_date, **scope})
+        return written
+
     def replace_table(self, table: str, data: pd.DataFrame, partition_date: str | None = None) -> int:
         """Replace every row of an unpartitioned snapshot table in one transaction."""
         target = self.table(table)

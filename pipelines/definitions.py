@@ -1,0 +1,148 @@
+"""The code location: assets, checks, the daily job and schedule, the inbox sensor, resources.
+
+Asset modules are listed once in ASSET_MODULES; a module that does not exist (yet) is skipped, and
+packages (`assets.quality`) are loaded with their submodules. Heavy libraries (torch,
+transformers, Great Expectations) are imported inside the steps that need them, never here.
+"""
+
+import importlib
+import logging
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from types import ModuleType
+
+from dagster import (
+    AssetSelection,
+    DefaultScheduleStatus,
+    DefaultSensorStatus,
+    Definitions,
+    EnvVar,
+    RunRequest,
+    SensorEvaluationContext,
+    SkipReason,
+    build_schedule_from_partitioned_job,
+    define_asset_job,
+    in_process_executor,
+    load_asset_checks_from_modules,
+    load_asset_checks_from_package_module,
+    load_assets_from_modules,
+    load_assets_from_package_module,
+    sensor,
+)
+
+from pipelines.resources import (
+    ClassifierResource,
+    InboxResource,
+    SourceDatabaseResource,
+    WarehouseResource,
+    file_sha256,
+)
+
+ASSET_MODULES = ("assets.ingest", "assets.feedback", "assets.model", "assets.quality",
+                 "assets.scores")
+
+
+def _existing_modules(names: tuple[str, ...]) -> list[ModuleType]:
+    modules = []
+    for name in names:
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as error:
+            if error.name != name:  # the module exists but one of its imports is missing
+                raise
+    return modules
+
+
+def _load(modules: list[ModuleType]) -> tuple[list, list]:
+    assets, checks = [], []
+    for module in modules:
+        if hasattr(module, "__path__"):
+            assets += load_assets_from_package_module(module)
+            checks += load_asset_checks_from_package_module(module)
+        else:
+            assets += load_assets_from_modules([module])
+            checks += load_asset_checks_from_modules([module])
+    return assets, checks
+
+
+def _env(name: str) -> EnvVar | None:
+    """EnvVar where the variable is set; None lets the resource use storage.config's default."""
+    return EnvVar(name) if os.environ.get(name) else None
+
+
+def build_resources(backend: str | None = None) -> dict[str, object]:
+    """The resources, configured from FEEDBACK_* variables (FEEDBACK_CLASSIFIER_BACKEND too)."""
+    chosen = backend or os.environ.get("FEEDBACK_CLASSIFIER_BACKEND") or "model"
+    return {
+        "source_db": SourceDatabaseResource(url=_env("FEEDBACK_SOURCE_URL")),
+        "warehouse": WarehouseResource(url=_env("FEEDBACK_WAREHOUSE_URL")),
+        "inbox": InboxResource(path=_env("FEEDBACK_INBOX")),
+        "classifier": ClassifierResource(backend=chosen, model_dir=_env("FEEDBACK_MODEL_DIR")),
+    }
+
+
+ALL_ASSETS, ALL_CHECKS = _load(_existing_modules(ASSET_MODULES))
+daily_job = define_asset_job(
+    "daily_job", selection=AssetSelection.all(),
+    description="Every asset for one day (Asia/Shanghai): ingest, feedback, quality, scores.")
+inbox_job = define_asset_job(
+    "inbox_job", selection=AssetSelection.assets("raw_inbox_feedback").downstream(),
+    description="Inbox rows of one day and everything downstream of them.")
+daily_schedule = build_schedule_from_partitioned_job(
+    daily_job, name="daily_schedule", hour_of_day=2, minute_of_hour=0,
+    default_status=DefaultScheduleStatus.STOPPED,
+    description="02:00 Asia/Shanghai: run the daily job for the previous day.")
+
+
+def inbox_run_requests(inbox: InboxResource, log: logging.Logger,
+                       received: datetime | None = None) -> list[RunRequest]:
+    """Archive or reject each pending inbox file; a RunRequest per past day its rows fall on.
+
+    Rows dated today wait for tomorrow's scheduled run (today's partition is not complete yet);
+    the daily job reads every processed file that holds rows of its day.
+    """
+    from assets.ingest import inbox_partition_dates, now_local
+
+    requests = []
+    for path in inbox.pending_files():
+        digest = file_sha256(path)
+        previous = inbox.archived_digest(digest)
+        if previous is not None:
+            inbox.reject(path, f"same content as the already processed file {previous.name}")
+            continue
+        try:
+            rows = inbox.read(path)
+        except Exception as error:  # any unreadable file goes aside with its reason
+            inbox.reject(path, f"unreadable: {type(error).__name__}: {error}")
+            log.warning("inbox file %s rejected: %s", path.name, error)
+            continue
+        if rows.empty:
+            inbox.reject(path, "the file holds no data rows")
+            continue
+        arrived = received or now_local()
+        days = sorted(set(inbox_partition_dates(rows["created_at"], arrived.date().isoformat())))
+        archived = inbox.archive(path, digest, arrived, days)
+        past_days = [d for d in days if d < arrived.date().isoformat()]
+        for day in past_days:
+            run_key = digest if len(days) == 1 else f"{digest}:{day}"
+            requests.append(RunRequest(run_key=run_key, partition_key=day,
+                                       tags={"inbox/file": archived.name, "inbox/sha256": digest}))
+        log.info("inbox file %s: %d rows on %s", path.name, len(rows), ", ".join(days))
+    return requests
+
+
+@sensor(job=inbox_job, minimum_interval_seconds=30, default_status=DefaultSensorStatus.STOPPED)
+def inbox_sensor(context: SensorEvaluationContext,
+                 inbox: InboxResource) -> Iterator[RunRequest | SkipReason]:
+    """A run per new inbox file and day (run key = file sha256); files move to processed/."""
+    requests = inbox_run_requests(inbox, context.log)
+    if not requests:
+        yield SkipReason(f"no new files in {inbox.root}")
+    yield from requests
+
+
+defs = Definitions(
+    assets=ALL_ASSETS, asset_checks=ALL_CHECKS, jobs=[daily_job, inbox_job],
+    schedules=[daily_schedule], sensors=[inbox_sensor], resources=build_resources(),
+    executor=in_process_executor)

@@ -1,0 +1,185 @@
+"""Dagster resources: the source database, the warehouse, the file inbox and the classifier.
+
+Every setting is a resource field; `pipelines.definitions` fills it from the environment with
+`EnvVar` where the variable is set, and `None` means the default from `storage.config`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import threading
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+from dagster import ConfigurableResource, InitResourceContext
+from pydantic import PrivateAttr
+
+from storage import config
+from storage.source import SourceDatabase
+from storage.warehouse import Warehouse
+
+
+class SourceDatabaseResource(ConfigurableResource):
+    """The company source database (`FEEDBACK_SOURCE_URL`)."""
+
+    url: str | None = None
+    chunk_rows: int = 20_000
+
+    def get(self) -> SourceDatabase:
+        return SourceDatabase(self.url or config.default_source_url(), chunk_rows=self.chunk_rows)
+
+
+class WarehouseResource(ConfigurableResource):
+    """The warehouse (`FEEDBACK_WAREHOUSE_URL`); one engine per run."""
+
+    url: str | None = None
+    chunk_rows: int = 5_000
+    _warehouse: Warehouse | None = PrivateAttr(default=None)
+
+    def get(self) -> Warehouse:
+        if self._warehouse is None:
+            self._warehouse = Warehouse(self.url or config.default_warehouse_url(),
+                                        chunk_rows=self.chunk_rows)
+        return self._warehouse
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        if self._warehouse is not None:
+            self._warehouse.dispose()
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file's content (the inbox run key)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class InboxResource(ConfigurableResource):
+    """The file-drop inbox (`FEEDBACK_INBOX`) with `processed/` and `rejected/` beside the drops.
+
+    A processed file is kept as `processed/<sha8>__<name>` with `<that>.meta.json` recording its
+    sha256, when it arrived and which daily partitions its rows fall on.
+    """
+
+    path: str | None = None
+    column_mapping: dict[str, str] = {}
+
+    @property
+    def root(self) -> Path:
+        return Path(self.path) if self.path else config.default_inbox()
+
+    @property
+    def processed_dir(self) -> Path:
+        return self.root / "processed"
+
+    @property
+    def rejected_dir(self) -> Path:
+        return self.root / "rejected"
+
+    def pending_files(self) -> list[Path]:
+        """Files dropped in the inbox and not yet handled (hidden and temporary files skipped)."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p for p in self.root.iterdir() if p.is_file()
+                      and not p.name.startswith((".", "~$")) and not p.name.endswith(".part"))
+
+    def read(self, path: Path) -> pd.DataFrame:
+        """Read an inbox file into the documented columns (raises on an unreadable file)."""
+        from storage.inbox_files import read_inbox_file
+        return read_inbox_file(path, column_mapping=self.column_mapping or None)
+
+    def archived(self) -> list[tuple[Path, dict[str, Any]]]:
+        """Processed files with their metadata, oldest first."""
+        if not self.processed_dir.is_dir():
+            return []
+        found = []
+        for meta_path in sorted(self.processed_dir.glob("*.meta.json")):
+            data_path = meta_path.with_name(meta_path.name[: -len(".meta.json")])
+            if data_path.exists():
+                found.append((data_path, json.loads(meta_path.read_text(encoding="utf-8"))))
+        return found
+
+    def archived_digest(self, sha256: str) -> Path | None:
+        """The processed file with this content, if any."""
+        return next((p for p, meta in self.archived() if meta.get("sha256") == sha256), None)
+
+    def archive(self, path: Path, sha256: str, received_at: datetime,
+                partitions: list[str]) -> Path:
+        """Move a readable file to `processed/` and write its metadata beside it."""
+        self.processed_dir.mkdir(parents=True, exist_ok=True)
+        target = self.processed_dir / f"{sha256[:8]}__{path.name}"
+        meta = {"sha256": sha256, "original_name": path.name, "partitions": partitions,
+                "received_at": received_at.isoformat(timespec="seconds")}
+        target.with_name(target.name + ".meta.json").write_text(
+            json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        shutil.move(str(path), target)
+        return target
+
+    def reject(self, path: Path, reason: str) -> Path:
+        """Move an unusable file to `rejected/` with `<name>.reason.txt` beside it."""
+        self.rejected_dir.mkdir(parents=True, exist_ok=True)
+        target = self.rejected_dir / path.name
+        if target.exists():
+            target = self.rejected_dir / f"{datetime.now():%Y%m%d%H%M%S}__{path.name}"
+        target.with_name(target.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
+        shutil.move(str(path), target)
+        return target
+
+
+# Process-wide cache: a model is loaded once per run (and once for many runs in one process,
+# as in `make demo`), never at import of the code location.
+_LOADED: dict[tuple[str, str, float], tuple[Any, str]] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def _model_stamp(model_dir: Path) -> float:
+    files = [p.stat().st_mtime for p in model_dir.rglob("*") if p.is_file()] if model_dir.is_dir() \
+        else []
+    return max(files, default=0.0)
+
+
+def _load(backend: str, model_dir: Path) -> tuple[Any, str]:
+    if backend == "rules":
+        from nlp.rules import RuleClassifier
+        rules = RuleClassifier()
+        return rules, f"rules:{getattr(rules, 'version', 'v1')}"
+    from nlp.classify import load_classifier
+    model = load_classifier(model_dir)
+    version = getattr(model, "version", None) or getattr(model, "model_version", None)
+    return model, str(version or f"model:{model_dir.name}")
+
+
+class ClassifierResource(ConfigurableResource):
+    """The feedback classifier: `backend="model"` (trained, `FEEDBACK_MODEL_DIR`) or `"rules"`."""
+
+    backend: Literal["model", "rules"] = "model"
+    model_dir: str | None = None
+    batch_size: int = 1_000
+
+    @property
+    def resolved_model_dir(self) -> Path:
+        return Path(self.model_dir) if self.model_dir else config.default_model_dir()
+
+    def _predictor(self) -> tuple[Any, str]:
+        directory = self.resolved_model_dir
+        key = (self.backend, str(directory.resolve()),
+               _model_stamp(directory) if self.backend == "model" else 0.0)
+        with _LOAD_LOCK:
+            if key not in _LOADED:
+                _LOADED[key] = _load(self.backend, directory)
+            return _LOADED[key]
+
+    @property
+    def version(self) -> str:
+        """The model version written to `classified_feedback.model_version`."""
+        return self._predictor()[1]
+
+    def predict(self, texts: list[str]) -> pd.DataFrame:
+        """Classifier columns for each text, in order (docs/contracts.md, ## Classifier)."""
+        predictor, _ = self._predictor()
+        return predictor.predict(texts).reset_index(drop=True)
