@@ -17,7 +17,8 @@ def _timestamps(frame: pd.DataFrame, column: str) -> pd.Series:
 def _aspect(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame.columns:
         return pd.Series(np.nan, index=frame.index)
-    return pd.to_numeric(frame[column], errors="coerce")
+    # warehouse reads give nullable Int64; float NaN keeps comparisons plain booleans
+    return pd.to_numeric(frame[column], errors="coerce").astype("float64")
 
 
 def order_counts(orders: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
@@ -29,7 +30,7 @@ def order_counts(orders: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
     arrived = active & arrival.notna()
     lateness = ((arrival - scheduled).dt.total_seconds() / 60.0).clip(lower=0.0)
     served = status == "completed"
-    rework = pd.to_numeric(orders.get("rework", 0), errors="coerce").fillna(0).astype(bool)
+    rework = _aspect(orders, "rework").fillna(0).astype(bool)
     counts = pd.DataFrame({
         "worker_id": orders["worker_id"],
         "orders_scheduled": 1,
@@ -71,8 +72,8 @@ def _sla_counts(feedback: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
 def feedback_counts(feedback: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
     """Reviews, stars, sentiment, complaint mentions, praise, sub-reasons and SLA per worker."""
     kind = feedback["kind"].astype("str")
-    rating = pd.to_numeric(feedback.get("rating"), errors="coerce").where(kind == "review")
-    sentiment = pd.to_numeric(feedback["sentiment"], errors="coerce")
+    rating = _aspect(feedback, "rating").where(kind == "review")
+    sentiment = _aspect(feedback, "sentiment")
     agent = feedback.get("agent_category", pd.Series("", index=feedback.index)).fillna("")
     subreasons = feedback["subreasons"].fillna("").astype("str").str.split(";")
     counts = pd.DataFrame({

@@ -36,11 +36,13 @@ def _batches(ids: Sequence[str]) -> Iterator[list[str]]:
         yield unique[start:start + _ID_BATCH]
 
 
-def _read_by_worker(warehouse: Warehouse, table_name: str, start: str, end: str,
-                    worker_ids: Sequence[str], columns: Sequence[str],
-                    extra: sa.ColumnElement[bool] | None = None) -> pd.DataFrame:
+def read_for_workers(warehouse: Warehouse, table_name: str, start: str, end: str,
+                     worker_ids: Sequence[str], columns: Sequence[str] | None = None,
+                     extra: sa.ColumnElement[bool] | None = None) -> pd.DataFrame:
+    """Rows of the given workers with start <= partition_date <= end, read in id batches."""
     table = warehouse.table(table_name)
     warehouse.ensure_tables([table_name])
+    columns = list(columns) if columns is not None else [c.name for c in table.columns]
     frames = []
     for batch in _batches(worker_ids):
         condition = sa.and_(table.c.partition_date.between(start, end),
@@ -57,20 +59,42 @@ def complaint_evidence(warehouse: Warehouse, start: str, end: str,
     table = warehouse.table("classified_feedback")
     has_complaint = sa.or_(table.c.attitude == -1, table.c.skill == -1, table.c.logistics == -1,
                            table.c.agent_category.in_(("attitude", "skill", "logistics")))
-    return _read_by_worker(warehouse, "classified_feedback", start, end, worker_ids,
+    return read_for_workers(warehouse, "classified_feedback", start, end, worker_ids,
                            EVIDENCE_COLUMNS, has_complaint)
 
 
 def feedback_for_workers(warehouse: Warehouse, start: str, end: str,
                          worker_ids: Sequence[str]) -> pd.DataFrame:
     """Every classified_feedback row of the given workers in the window (scorecard quotes)."""
-    return _read_by_worker(warehouse, "classified_feedback", start, end, worker_ids,
+    return read_for_workers(warehouse, "classified_feedback", start, end, worker_ids,
                            EVIDENCE_COLUMNS)
 
 
 def scorecard_history(warehouse: Warehouse, start: str, end: str,
                       worker_ids: Sequence[str]) -> pd.DataFrame:
     """worker_scorecards rows of the given workers between two partition dates."""
-    columns = [c.name for c in WAREHOUSE_TABLES["worker_scorecards"].columns]
-    frame = _read_by_worker(warehouse, "worker_scorecards", start, end, worker_ids, columns)
+    frame = read_for_workers(warehouse, "worker_scorecards", start, end, worker_ids)
     return frame.sort_values(["worker_id", "partition_date"], ignore_index=True)
+
+
+def latest_partition(warehouse: Warehouse, table_name: str, start: str, end: str) -> str | None:
+    """The last partition_date of a table within [start, end], or None."""
+    table = warehouse.table(table_name)
+    warehouse.ensure_tables([table_name])
+    query = sa.select(sa.func.max(table.c.partition_date)).where(
+        table.c.partition_date.between(start, end))
+    with warehouse.engine.connect() as conn:
+        return conn.execute(query).scalar_one_or_none()
+
+
+def worker_known(warehouse: Warehouse, worker_id: str) -> bool:
+    """Whether the roster (or, without a roster, any scorecard) knows the worker."""
+    for name in ("worker_roster", "worker_scorecards"):
+        table = warehouse.table(name)
+        warehouse.ensure_tables([name])
+        with warehouse.engine.connect() as conn:
+            has_rows = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+            if has_rows:
+                query = sa.select(table.c.worker_id).where(table.c.worker_id == worker_id).limit(1)
+                return conn.execute(query).first() is not None
+    return False

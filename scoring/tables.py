@@ -4,17 +4,12 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
+from nlp.taxonomy import load_taxonomy
 from scoring.config import CATEGORIES
 from storage.warehouse import table_from_dtypes
 
-SUBREASONS: tuple[str, ...] = (
-    "attitude.rude", "attitude.impatient", "attitude.phone_use", "attitude.tip_or_extra_charge",
-    "attitude.careless_attitude",
-    "skill.not_clean", "skill.damage", "skill.cooking", "skill.childcare_method",
-    "skill.eldercare_method", "skill.appliance",
-    "logistics.late", "logistics.no_show", "logistics.rescheduled", "logistics.missing_tools",
-    "logistics.slow_dispatch",
-)
+# one count column per taxonomy sub-reason; a new key becomes a new (nullable) column
+SUBREASONS: tuple[str, ...] = load_taxonomy().subreason_keys
 
 
 def subreason_column(key: str) -> str:
