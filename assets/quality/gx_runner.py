@@ -97,7 +97,8 @@ def prepare_frame(suite: Suite, frame: pd.DataFrame) -> pd.DataFrame:
 def example_rows(frame: pd.DataFrame, suite: Suite, rule: Rule,
                  positions: Sequence[Any]) -> tuple[dict[str, Any], ...]:
     """A few offending rows: their key columns and the rule's columns, masked."""
-    columns = [c for c in (*suite.key_columns, *rule.columns) if c in frame.columns]
+    columns = [c for c in (*suite.key_columns, *rule.columns, *suite.context_columns)
+               if c in frame.columns]
     rows = []
     for position in list(positions)[:MAX_EXAMPLES]:
         if not isinstance(position, int) or not 0 <= position < len(frame):
@@ -109,9 +110,14 @@ def example_rows(frame: pd.DataFrame, suite: Suite, rule: Rule,
 
 
 def summarise(suite: Suite, frame: pd.DataFrame, validation: Any) -> SuiteResult:
-    """Turn a GX validation result into a SuiteResult (rules and results are in the same order)."""
+    """Turn a GX validation result into a SuiteResult, in the suite's rule order.
+
+    GX groups results by column, not in suite order; each expectation carries its rule index.
+    """
+    by_rule = {int(r.expectation_config.meta["rule"]): r for r in validation.results}
     outcomes = []
-    for rule, result in zip(suite.rules, validation.results):
+    for index, rule in enumerate(suite.rules):
+        result = by_rule[index]
         details = result.result or {}
         error = result.exception_info.get("exception_message") \
             if result.exception_info.get("raised_exception") else None
@@ -162,8 +168,9 @@ def run_suite(suite: Suite, frame: pd.DataFrame, *, run_name: str,
     batch_definition = (context.data_sources.add_pandas("pandas")
                         .add_dataframe_asset(suite.asset)
                         .add_batch_definition_whole_dataframe("partition"))
-    expectations = [getattr(gxe, r.expectation)(**dict(r.kwargs), description=r.description)
-                    for r in suite.rules]
+    expectations = [getattr(gxe, r.expectation)(**dict(r.kwargs), description=r.description,
+                                                meta={"rule": i})
+                    for i, r in enumerate(suite.rules)]
     gx_suite = context.suites.add(gx.ExpectationSuite(name=suite.name, expectations=expectations))
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=suite.name, data=batch_definition, suite=gx_suite))

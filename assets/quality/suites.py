@@ -68,6 +68,7 @@ class Suite:
     key_columns: tuple[str, ...]
     timestamp_columns: tuple[str, ...] = field(default=())
     baseline: Mapping[str, Any] = field(default_factory=dict)  # numbers a drift rule came from
+    context_columns: tuple[str, ...] = ()  # shown (masked) in every example row
 
 
 def _rule(expectation: str, description: str, **kwargs: Any) -> Rule:
@@ -256,3 +257,31 @@ def category_mix_drift(partition_date: str, baseline: Mapping[str, float]) -> Su
                  partition_object={"values": list(baseline), "weights": list(baseline.values())})
     return Suite("category_mix_drift", "classified_feedback", (rule,), ("feedback_id",),
                  baseline={"trailing_shares": dict(baseline)})
+
+
+# --- gates over the ledger of source rows (assets.quality.ledger)
+
+LEDGER_KEYS = ("source_table", "source_id")
+
+
+def rejected_share(max_share: float) -> Suite:
+    rule = _rule("ExpectColumnValuesToNotBeInSet",
+                 f"at most {max_share:.1%} of the day's source rows rejected",
+                 column="outcome", value_set=["rejected"], mostly=1.0 - max_share)
+    rule_columns = _rule("ExpectColumnValuesToNotBeNull", "every rejected row names its rule",
+                         column="rule", row_condition='outcome=="rejected"',
+                         condition_parser="pandas")
+    return Suite("feedback_rejected_share", "feedback", (rule, rule_columns), LEDGER_KEYS,
+                 context_columns=("rule", "reason"))
+
+
+def reconciliation(explained_rows: int) -> Suite:
+    """Source rows (the frame) all accounted for, and their count = Σ n_sources + rejected."""
+    every_row = _rule("ExpectColumnValuesToBeInSet",
+                      "every source row is classified or rejected",
+                      column="outcome", value_set=["accepted", "rejected"])
+    count = _rule("ExpectTableRowCountToEqual",
+                  f"source rows = sum(classified n_sources) + rejected = {explained_rows}",
+                  value=explained_rows)
+    return Suite("classified_feedback_reconciliation", "classified_feedback", (every_row, count),
+                 LEDGER_KEYS)
