@@ -48,7 +48,8 @@ class ClassifierHolder:
     @property
     def model_version(self) -> str:
         classifier = self.get()
-        return str(getattr(classifier, "model_version", None) or type(classifier).__name__)
+        version = getattr(classifier, "model_version", None) or getattr(classifier, "version", None)
+        return str(version or type(classifier).__name__)
 
     def predict(self, texts: list[str]) -> Any:
         classifier = self.get()
@@ -76,7 +77,9 @@ def _error_body(exc: RequestValidationError) -> dict[str, Any]:
     errors = [{"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", "invalid")}
               for e in exc.errors()]
     first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
-    where = ".".join(first["loc"][1:]) or "request"
+    if first["loc"] == ["body"] and first["msg"] == "Field required":
+        return {"detail": "request body is required (a JSON object)", "errors": errors}
+    where = ".".join(first["loc"][1:]) or ("body" if first["loc"][:1] == ["body"] else "request")
     return {"detail": f"{where}: {first['msg']}", "errors": errors[:20]}
 
 
