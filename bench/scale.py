@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         stages=totals(steps), note=args.note)
     print(text)
     label = args.label or f"{args.rows}-rows-{args.days}-days"
-    write_section(args.output, label, text)
+    write_section(args.output, f"scale:{label}", f"Scale: {label}", text)
     return 0
 
 

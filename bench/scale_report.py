@@ -78,10 +78,10 @@ def render(command: str, started: datetime, machine: str, machine_after: str, so
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, label: str, text: str) -> None:
+def write_section(path: Path, label: str, title: str, text: str) -> None:
     """Replace (or append) the `label` section of the benchmarks page."""
-    begin, end = f"<!-- bench:scale:{label} -->", f"<!-- /bench:scale:{label} -->"
-    block = f"{begin}\n## Scale: {label}\n\n{text}{end}\n"
+    begin, end = f"<!-- bench:{label} -->", f"<!-- /bench:{label} -->"
+    block = f"{begin}\n## {title}\n\n{text}{end}\n"
     current = path.read_text(encoding="utf-8") if path.exists() else HEADER
     pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end) + r"\n?", re.DOTALL)
     updated = pattern.sub(lambda _: block, current) if pattern.search(current) \
