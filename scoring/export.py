@@ -80,8 +80,9 @@ def worker_csv(month: WorkerMonth) -> str:
 
 def all_csv(cards: pd.DataFrame) -> str:
     """Latest scorecards of all workers (or a team view) as CSV text."""
-    columns = [c for c in CARD_COLUMNS if c in cards.columns] or list(cards.columns)
-    return cards[columns].to_csv(index=False)
+    if "worker_id" not in cards.columns:  # a team view: every column is the view
+        return cards.to_csv(index=False)
+    return cards[[c for c in CARD_COLUMNS if c in cards.columns]].to_csv(index=False)
 
 
 def _xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
