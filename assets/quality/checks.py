@@ -6,7 +6,6 @@ Dagster skips every downstream asset in the same run, so a bad day never reaches
 `worker_daily_scores`. Drift checks warn. Every result is stored in `data_quality_results`.
 Checks share the assets' daily partitions, so each one validates only its own day.
 """
-from __future__ import annotations
 
 from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, Config,
                      MetadataValue, asset_check)

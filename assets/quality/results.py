@@ -33,6 +33,8 @@ def expectations_table(result: SuiteResult) -> str:
     lines = ["| ok | expectation | unexpected | rows | observed / example |", "|---|---|---|---|---|"]
     for o in sorted(result.outcomes, key=lambda o: o.success):
         shown = o.error or (o.examples[0] if o.examples else o.observed)
+        if o.success and not isinstance(o.observed, (int, float)):
+            shown = None  # a passing rule's observed value is noise (for example the column list)
         lines.append(f"| {'✅' if o.success else '❌'} | {_cell(o.description)} | "
                      f"{o.unexpected_count} | {o.element_count} | {_cell(shown) if shown else ''} |")
     return "\n".join(lines)

@@ -8,7 +8,7 @@ DAY = "2025-03-10"
 
 def feedback_frame(day: str = DAY, n: int = 6) -> pd.DataFrame:
     """Clean `feedback` rows of one day: reviews and complaints, timestamps in order."""
-    created = pd.date_range(f"{day} 08:00", periods=n, freq="37min")
+    created = pd.date_range(f"{day} 08:00", f"{day} 18:00", periods=n).round("s")
     kinds = ["review" if i % 2 == 0 else "complaint" for i in range(n)]
     ids = [f"{k}:{'R' if k == 'review' else 'K'}{i:08d}" for i, k in enumerate(kinds)]
     complaint = pd.Series([k == "complaint" for k in kinds])
@@ -45,3 +45,18 @@ def classified_frame(day: str = DAY, n: int = 6) -> pd.DataFrame:
     frame["evidence"] = "{}"
     frame["model_version"] = "test-model"
     return frame
+
+
+def raw_tables_for(feedback: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """raw_reviews / raw_complaints rows whose ids are the feedback rows' source ids."""
+    ids = feedback["source_ids"].str.split(";").explode()
+    reviews = ids[ids.str.startswith("review:")].str.removeprefix("review:")
+    complaints = ids[ids.str.startswith("complaint:")].str.removeprefix("complaint:")
+    return {
+        "raw_reviews": pd.DataFrame({"review_id": reviews.tolist(), "worker_id": "W0001",
+                                     "rating": 5, "text": "很好", "channel": "app",
+                                     "created_at": pd.Timestamp(f"{DAY} 09:00")}),
+        "raw_complaints": pd.DataFrame({"complaint_id": complaints.tolist(), "worker_id": "W0001",
+                                        "agent_text": "迟到", "channel": "app", "status": "open",
+                                        "created_at": pd.Timestamp(f"{DAY} 09:00")}),
+    }
