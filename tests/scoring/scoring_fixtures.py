@@ -82,7 +82,8 @@ QUALITY = {
 
 def fill_warehouse(warehouse: Warehouse, days: int = 30, score_every: int = 7) -> list[str]:
     """Write raw inputs and daily scores for `days` days; scorecards and decisions every
-    `score_every` days and on the last day (fewer pandas round trips: the tests stay fast)."""
+    `score_every` days and on the last day (fewer pandas round trips: the tests stay fast), or
+    never when `score_every` is 0."""
     roster = pd.DataFrame({"worker_id": list(QUALITY), "name": [f"张{i}" for i in range(6)],
                            "service_types": ["cleaning", "cleaning;nanny"] * 3,
                            "city": ["上海", "北京", "上海", "北京", "上海", "北京"],
@@ -96,7 +97,7 @@ def fill_warehouse(warehouse: Warehouse, days: int = 30, score_every: int = 7) -
         warehouse.replace_partition("raw_orders", d, orders)
         warehouse.replace_partition("classified_feedback", d, feedback)
         warehouse.replace_partition("worker_daily_scores", d, pipeline.compute_daily(warehouse, d))
-        if offset % score_every and offset != days - 1:
+        if not score_every or (offset % score_every and offset != days - 1):
             continue
         cards = pipeline.compute_scorecards(warehouse, d)
         warehouse.replace_partition("worker_scorecards", d, cards)
@@ -105,4 +106,4 @@ def fill_warehouse(warehouse: Warehouse, days: int = 30, score_every: int = 7) -
         warehouse.replace_partition("incentive_decisions", d,
                                     pipeline.compute_incentives(cards, d))
         dates.append(d)
-    return dates  # the days with scorecards
+    return dates or [d]  # the days with scorecards (or the last day)
