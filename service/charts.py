@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 30
+WIDTH, HEIGHT = 480, 240
+LEFT, RIGHT, TOP, BOTTOM = 40, 28, 18, 34
 
 
 @dataclass
@@ -13,6 +13,8 @@ class Chart:
 
     width: int = WIDTH
     height: int = HEIGHT
+    left: int = LEFT
+    right: int = WIDTH - RIGHT
     path: str = ""
     points: list[dict] = field(default_factory=list)
     bars: list[dict] = field(default_factory=list)
