@@ -3,9 +3,9 @@
 import warnings
 
 from dagster import (
-    BetaWarning,
     AssetDep,
     AssetExecutionContext,
+    BetaWarning,
     MaterializeResult,
     MetadataValue,
     TimeWindowPartitionMapping,

@@ -47,7 +47,8 @@ def make_classifier(kind: str) -> Classifier:
     return load_classifier(default_model_dir())
 
 
-def demo_frames(workers: int, days: int, seed: int, end: date = DEMO_END) -> dict[str, pd.DataFrame]:
+def demo_frames(workers: int, days: int, seed: int,
+                end: date = DEMO_END) -> dict[str, pd.DataFrame]:
     """The demo company's source tables as DataFrames (nothing written to a source database)."""
     from demo.generate import build
 
@@ -126,9 +127,9 @@ def truth_report(cards: pd.DataFrame, training: pd.DataFrame, latent: pd.DataFra
     eligible = merged[merged["orders"] >= min_orders]
     spearman = float(eligible["overall"].corr(eligible["composite"], method="spearman"))
     ids = set(eligible["worker_id"])
-    truth = {(w, TRUTH_CATEGORY[a]) for w, a in zip(eligible["worker_id"], eligible["archetype"])
-             if a in TRUTH_CATEGORY}
-    flagged = {(w, c) for w, c in zip(training["worker_id"], training["category"])
+    archetypes = zip(eligible["worker_id"], eligible["archetype"], strict=True)
+    truth = {(w, TRUTH_CATEGORY[a]) for w, a in archetypes if a in TRUTH_CATEGORY}
+    flagged = {(w, c) for w, c in zip(training["worker_id"], training["category"], strict=True)
                if w in ids and c in TRUTH_CATEGORY.values()}
     rows = []
     for archetype, category in TRUTH_CATEGORY.items():

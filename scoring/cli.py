@@ -68,7 +68,8 @@ def _render_all(args: argparse.Namespace, warehouse) -> str | bytes:
     start, end = export.month_bounds(args.month)
     day = store.latest_partition(warehouse, "worker_scorecards", start, end)
     if day is None:
-        raise ScorecardError(f"no scorecards in {args.month}; run the pipeline for that month first")
+        raise ScorecardError(f"no scorecards in {args.month}; "
+                             "run the pipeline for that month first")
     cards = warehouse.read_partition("worker_scorecards", day)
     decisions = warehouse.read_partition("incentive_decisions", day, ["worker_id", "tier"])
     views = {by: export.team_view(cards, by, decisions) for by in ("city", "service_type")}
@@ -99,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
             raise ScorecardError("--by needs --all")
         warehouse = _warehouse(args.warehouse)
         try:
-            content = _render_worker(args, warehouse) if args.worker else _render_all(args, warehouse)
+            render = _render_worker if args.worker else _render_all
+            content = render(args, warehouse)
         finally:
             warehouse.dispose()
         _write(content, args)

@@ -115,7 +115,8 @@ def _decide(card: pd.Series, config: ScoringConfig) -> dict[str, Any]:
     for tier in config.tiers:
         evidence["rules"][tier.name] = _tier_checks(card, tier)
     if card["serious_attitude_complaints"] > 0:
-        reason = f"excluded: {int(card['serious_attitude_complaints'])} serious attitude complaint(s)"
+        count = int(card["serious_attitude_complaints"])
+        reason = f"excluded: {count} serious attitude complaint(s) in the window"
         return {"tier": "none", "bonus_yuan": 0, "excluded": 1, "reason": reason,
                 "evidence": json.dumps(evidence, ensure_ascii=False)}
     for tier in config.tiers:

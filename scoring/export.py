@@ -58,13 +58,14 @@ def breakdown(card: pd.Series) -> pd.DataFrame:
 
 
 def top_quotes(feedback: pd.DataFrame, limit: int = 3) -> pd.DataFrame:
-    """Most negative and most positive feedback texts (already PII-masked upstream, masked again)."""
+    """Most negative and most positive texts (PII-masked upstream, masked again here)."""
     from nlp.text import mask_pii
 
     if not len(feedback):
         return pd.DataFrame(columns=["feedback_id", "tone", "sentiment", "text"])
     ranked = feedback.assign(sentiment=pd.to_numeric(feedback["sentiment"], errors="coerce"))
-    ranked = ranked[ranked["text"].fillna("").str.len() > 0].sort_values(["sentiment", "feedback_id"])
+    ranked = ranked[ranked["text"].fillna("").str.len() > 0]
+    ranked = ranked.sort_values(["sentiment", "feedback_id"])
     worst = ranked[ranked["sentiment"] < 0].head(limit).assign(tone="negative")
     best = ranked[ranked["sentiment"] > 0].iloc[::-1].head(limit).assign(tone="positive")
     quotes = pd.concat([worst, best], ignore_index=True)
@@ -133,7 +134,8 @@ def team_view(cards: pd.DataFrame, by: str, decisions: pd.DataFrame | None = Non
         "mean_trend": ranked.groupby(by)["trend"].mean().round(1),
         **{f"mean_score_{c}": ranked.groupby(by)[f"score_{c}"].mean().round(1)
            for c in (*CATEGORIES, "satisfaction")},
-        "complaints_per100": (100.0 * grouped["complaints"].sum() / grouped["orders"].sum()).round(2),
+        "complaints_per100":
+            (100.0 * grouped["complaints"].sum() / grouped["orders"].sum()).round(2),
         "gold": grouped["tier"].agg(lambda t: int((t == "金牌").sum())),
         "silver": grouped["tier"].agg(lambda t: int((t == "银牌").sum())),
     })
@@ -164,7 +166,8 @@ def worker_html(month: WorkerMonth) -> str:
     card = month.latest.to_dict()  # a dict: jinja's card.name must be the column, not Series.name
     top = json.loads(card.get("top_subreasons") or "{}")
     return template.render(
-        card=card, month=month.month, chart=_chart(month.history), breakdown=breakdown(month.latest),
+        card=card, month=month.month, chart=_chart(month.history),
+        breakdown=breakdown(month.latest),
         quotes=month.quotes.to_dict("records"), training=month.training.to_dict("records"),
         incentive=month.incentive.to_dict("records"), top_subreasons=top,
         weights=load_config().components, fmt=_fmt)

@@ -29,8 +29,9 @@ def shrink(sums: pd.Series, n: pd.Series, within_variance: str | float,
     """Posterior mean (sum + team_mean * s) / (n + s) with s = within / between variance.
 
     `within_variance` is the variance of one observation, or "rate" (Poisson: team mean) or
-    "share" (Bernoulli: m(1 - m)), both derived from the team mean. The between-worker variance is the method-of-moments estimate
-    (sum n_i (x_i - mu)^2 - N * within) / sum n_i; s is clipped to [min_strength, max_strength].
+    "share" (Bernoulli: m(1 - m)), both derived from the team mean. The between-worker variance
+    is the method-of-moments estimate (sum n_i (x_i - mu)^2 - N * within) / sum n_i; s is
+    clipped to [min_strength, max_strength].
     """
     sums = sums.astype("float64")
     n = n.astype("float64")

@@ -64,7 +64,8 @@ def simulate_day(day: date, quality: dict[str, dict[str, float]], seed: int = 0
             bad = bool(aspects)
             feedback.append(feedback_row(
                 f"review:R{worker_id}{day:%m%d}{n}", worker_id, created,
-                rating=2 if bad else 5, text="阿姨迟到还态度差，电话13812345678" if bad else "阿姨很好",
+                rating=2 if bad else 5,
+                text="阿姨迟到还态度差，电话13812345678" if bad else "阿姨很好",
                 aspects=aspects or {"attitude": 1}, subreasons=";".join(subs),
                 sentiment=-0.6 if bad else 0.7))
     return pd.DataFrame(orders), pd.DataFrame(feedback)

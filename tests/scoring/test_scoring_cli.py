@@ -64,8 +64,10 @@ def test_all_workers_and_team_views(url: str, tmp_path, capsys) -> None:
     view = pd.read_csv(io.StringIO(capsys.readouterr().out)).set_index("service_type")
     assert view.loc["cleaning", "workers"] == 6 and view.loc["nanny", "workers"] == 3
     target = tmp_path / "all.xlsx"
-    assert _run(url, "--all", "--month", "2026-03", "--format", "xlsx", "--output", str(target)) == 0
-    assert {"scorecards", "by_city", "by_service_type"} <= set(pd.read_excel(target, sheet_name=None))
+    assert _run(url, "--all", "--month", "2026-03", "--format", "xlsx",
+                "--output", str(target)) == 0
+    sheets = pd.read_excel(target, sheet_name=None)
+    assert {"scorecards", "by_city", "by_service_type"} <= set(sheets)
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -5,9 +5,9 @@ from datetime import date, datetime
 
 import pandas as pd
 import pytest
+from scoring_fixtures import feedback_row, order_row
 
 from scoring.daily import daily_scores
-from scoring_fixtures import feedback_row, order_row
 
 DAY = date(2026, 3, 5)
 NOON = datetime(2026, 3, 5, 12, 0)
@@ -41,7 +41,8 @@ def test_rates_per_100_orders_and_punctuality() -> None:
     assert row.rework_rate == pytest.approx(1 / 3)
     assert row.stars_mean == pytest.approx(2.5)
     assert row.sentiment_mean == pytest.approx(-0.3)
-    assert row.praise_skill == 1 and row.praise_items == 0  # praise inside a complaint is not praise
+    # praise inside a complaint is not a praise item
+    assert row.praise_skill == 1 and row.praise_items == 0
 
 
 def test_complaint_sla_shares_and_serious_attitude() -> None:

@@ -45,7 +45,7 @@ def _evidence() -> pd.DataFrame:
 
 def test_gaps_flag_the_rude_and_the_late_worker_only() -> None:
     gaps = training_gaps(score_window(_window()))
-    assert sorted(zip(gaps["worker_id"], gaps["category"])) == [
+    assert sorted(zip(gaps["worker_id"], gaps["category"], strict=True)) == [
         ("LATE", "logistics"), ("RUDE", "attitude")]
     by_worker = gaps.set_index("worker_id")
     assert by_worker.loc["RUDE", "subreason"] == "attitude.rude"  # the most frequent one
@@ -85,7 +85,8 @@ def test_incentive_tiers_exclusion_and_numbers() -> None:
     tiers = decisions["tier"].to_dict()
     assert tiers == {"GOLD": "金牌", "SILVER": "银牌", "SERIOUS": "none", "FEW_ORDERS": "none",
                      "COMPLAINER": "none"}
-    assert decisions.loc["SERIOUS", "excluded"] == 1 and "serious" in decisions.loc["SERIOUS", "reason"]
+    assert decisions.loc["SERIOUS", "excluded"] == 1
+    assert "serious" in decisions.loc["SERIOUS", "reason"]
     assert "orders" in decisions.loc["FEW_ORDERS", "reason"]
     assert "complaints_per100" in decisions.loc["COMPLAINER", "reason"]  # 10 per 100 > 6
     evidence = json.loads(decisions.loc["GOLD", "evidence"])

@@ -17,7 +17,8 @@ def _totals(workers: dict[str, dict[str, float]]) -> pd.DataFrame:
 
 def _worker(orders: int, stars: list[float], rude: int = 0, late: int = 0) -> dict[str, float]:
     return {"orders_served": orders, "arrivals": orders, "on_time": orders - late,
-            "reviews": len(stars), "stars_sum": sum(stars), "stars_sq_sum": sum(s * s for s in stars),
+            "reviews": len(stars), "stars_sum": sum(stars),
+            "stars_sq_sum": sum(s * s for s in stars),
             "feedback_items": len(stars), "sentiment_sum": sum((s - 3) / 2 for s in stars),
             "sentiment_sq_sum": sum(((s - 3) / 2) ** 2 for s in stars),
             "attitude_mentions": rude, "sub_attitude_rude": rude}
@@ -28,9 +29,11 @@ def _team(rng: np.random.Generator) -> dict[str, dict[str, float]]:
     team = {}
     for i in range(40):
         p_five = 0.55 + 0.4 * i / 39
+        rest = 1 - p_five
         stars = list(rng.choice([5.0, 4.0, 2.0, 1.0], size=30,
-                                p=[p_five, 0.6 * (1 - p_five), 0.25 * (1 - p_five), 0.15 * (1 - p_five)]))
-        team[f"W{i:04d}"] = _worker(40, stars, rude=int(rng.integers(0, 3)), late=int(rng.integers(0, 4)))
+                                p=[p_five, 0.6 * rest, 0.25 * rest, 0.15 * rest]))
+        team[f"W{i:04d}"] = _worker(40, stars, rude=int(rng.integers(0, 3)),
+                                    late=int(rng.integers(0, 4)))
     return team
 
 
