@@ -1,0 +1,345 @@
+"""Aspect evidence and lexicon sentiment: which words say what about attitude / skill / logistics.
+
+One pass over the lexicon tokens of a text (:meth:`nlp.lexicon.Lexicon.tokenize`) with a little
+state machine:
+
+* **negation** – a negator (不, 没有, 一点也不, 不太 …) flips the next polar word of the same clause
+  within one character (intensifiers may stand between): 不热情 / 一点也不热情 -> attitude
+  complaint, 不迟到 / 没有迟到 -> logistics praise, 不太好 -> negative. Two negators in a row
+  cancel (不是不好).
+* **intensifiers** scale sentiment (很, 非常, 有点); 好 is an intensifier only right before a polar
+  word (好慢), otherwise the positive word 好.
+* **contrast** – after 但是/不过/就是有点 … the rest of the sentence weighs 1.4 and what came before
+  in the sentence 0.6; after 虽然/尽管 … 0.6.
+* **targets** – neutral aspect words (服务员, 上菜, 味道) take the polarity of the general sentiment
+  words of their clause (服务员 + 很好 -> attitude praise, 上菜 + 很慢 -> logistics complaint);
+  each sentiment word goes to the nearest target; without one the aspect is a neutral mention.
+
+Public helpers:
+
+* :func:`analyse` – everything (hits per category, labels, sentiment), used by
+  :class:`nlp.rules.RuleClassifier`;
+* :func:`find_hits` – per category the list of :class:`Hit` ``(span, polarity, subreason, ...)``;
+* :func:`find_evidence` – per category the cue spans found;
+* :func:`explain` – spans for the categories a model predicted, falling back to the most
+  sentiment-laden words when no cue of that category occurs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from nlp.lexicon import Lexicon, load_lexicon
+from nlp.taxonomy import CATEGORY_KEYS
+
+__all__ = ["Hit", "Analysis", "analyse", "find_hits", "find_evidence", "explain", "label_from_hits"]
+
+NEGATION_REACH = 1  # characters allowed between a negator (or its intensifier) and the polar word
+TARGET_SPAN_MAX = 12  # longest "target ... sentiment word" span reported as one piece of evidence
+TARGET_THRESHOLD = 0.5  # |clause sentiment| a target needs to become praise/complaint
+COMPLAINT_RATIO = 0.8  # complaint if complaint weight >= ratio * praise weight
+CONTRAST_AFTER = 1.4
+CONTRAST_BEFORE = 0.6
+
+
+class Hit(NamedTuple):
+    """One piece of aspect evidence. ``polarity``: -1 complaint, 0 neutral mention, 1 praise."""
+
+    span: str
+    polarity: int
+    subreason: str | None
+    start: int
+    end: int
+    weight: float
+
+
+class _Item:
+    """A hit or a sentiment contribution while the text is being read (mutable factor)."""
+
+    __slots__ = ("cat", "span", "pol", "sub", "start", "end", "base", "factor")
+
+    def __init__(self, cat, span, pol, sub, start, end, base, factor):
+        self.cat = cat
+        self.span = span
+        self.pol = pol
+        self.sub = sub
+        self.start = start
+        self.end = end
+        self.base = base
+        self.factor = factor
+
+
+@dataclass
+class Analysis:
+    text: str
+    hits: dict[str, list[Hit]]  # category -> hits in text order (only categories with hits)
+    sentiment_score: float  # raw weighted sum
+    sentiment_terms: list[tuple[str, float]]  # (span, signed contribution) in text order
+
+    @property
+    def sentiment(self) -> float:
+        """Overall sentiment squashed into [-1, 1]."""
+        return math.tanh(self.sentiment_score / 2.0)
+
+    def label(self, category: str) -> int | None:
+        return label_from_hits(self.hits.get(category, ()))
+
+    def weights(self, category: str) -> tuple[float, float, int]:
+        """(complaint weight, praise weight, number of neutral mentions)."""
+        comp = praise = 0.0
+        neutral = 0
+        for h in self.hits.get(category, ()):
+            if h.polarity < 0:
+                comp += h.weight
+            elif h.polarity > 0:
+                praise += h.weight
+            else:
+                neutral += 1
+        return comp, praise, neutral
+
+    def evidence(self, category: str, polarity: int | None = None) -> list[str]:
+        """Distinct spans of ``category`` (only those of ``polarity`` when it has any)."""
+        hits = self.hits.get(category, ())
+        if polarity is not None:
+            chosen = [h for h in hits if h.polarity == polarity]
+            if chosen:
+                hits = chosen
+        return _dedupe(h.span for h in hits)
+
+    def top_sentiment_words(self, k: int = 3, sign: int | None = None) -> list[str]:
+        terms = [t for t in self.sentiment_terms if t[1] != 0]
+        if sign:
+            same = [t for t in terms if (t[1] > 0) == (sign > 0)]
+            terms = same or terms
+        terms = sorted(terms, key=lambda t: -abs(t[1]))[:k]
+        return _dedupe(span for span, _ in terms)
+
+
+def label_from_hits(hits: Iterable[Hit]) -> int | None:
+    """-1 / 0 / 1 from a category's hits, ``None`` when there are none."""
+    comp = praise = 0.0
+    any_hit = False
+    for h in hits:
+        any_hit = True
+        if h.polarity < 0:
+            comp += h.weight
+        elif h.polarity > 0:
+            praise += h.weight
+    if not any_hit:
+        return None
+    if comp == 0 and praise == 0:
+        return 0
+    return -1 if comp >= COMPLAINT_RATIO * praise and comp > 0 else 1
+
+
+def _dedupe(spans: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for s in spans:
+        if s not in seen:
+            seen[s] = None
+    return list(seen)
+
+
+def analyse(text: str | None, lexicon: Lexicon | None = None) -> Analysis:
+    """Read ``text`` (normalised, simplified Chinese) with the lexicon; see the module docstring."""
+    lex = lexicon or load_lexicon()
+    if not text:
+        return Analysis(text="", hits={}, sentiment_score=0.0, sentiment_terms=[])
+    toks = lex.tokenize(text)
+
+    items: list[_Item] = []  # hits and sentiment contributions, in reading order
+    sent_start = 0  # index in items where the current sentence starts
+    factor = 1.0  # contrast weight for what is read next
+    neg_on = False
+    neg_start = neg_reach = 0
+    neg_scale = 1.0
+    int_factor = 1.0
+    int_reach = -10
+    pending_amb = None  # an ambiguous intensifier (好) waiting for the next token
+    # current clause
+    targets: list[tuple[str, str | None, int, int, str, float]] = []
+    clause_sent: list[_Item] = []  # general sentiment items of the clause (not aspect cues)
+    explicit: set[str] = set()
+
+    def close_clause() -> None:
+        if not targets:
+            clause_sent.clear()
+            explicit.clear()
+            return
+        open_targets = [t for t in targets if t[0] not in explicit]
+        attached: dict[int, list[_Item]] = {}
+        if open_targets:
+            for it in clause_sent:
+                best = None
+                for idx, t in enumerate(open_targets):
+                    if t[2] <= it.start:
+                        best = idx  # nearest preceding target
+                if best is None:
+                    best = 0  # sentiment before every target: the first one
+                attached.setdefault(best, []).append(it)
+        seen_cats: set[tuple[str, int]] = set()
+        for idx, (cat, sub, ts, te, word, tfactor) in enumerate(open_targets):
+            its = attached.get(idx, [])
+            score = sum(it.base for it in its)
+            if score >= TARGET_THRESHOLD or score <= -TARGET_THRESHOLD:
+                pol = 1 if score > 0 else -1
+                a = min([ts] + [it.start for it in its])
+                b = max([te] + [it.end for it in its])
+                span = text[a:b] if b - a <= TARGET_SPAN_MAX else " ".join([word] + [it.span for it in its])
+                items.append(_Item(cat, span, pol, sub, a, b, 0.8, tfactor))
+            else:
+                if (cat, ts) in seen_cats:
+                    continue
+                items.append(_Item(cat, word, 0, sub, ts, te, 0.0, tfactor))
+            seen_cats.add((cat, ts))
+        targets.clear()
+        clause_sent.clear()
+        explicit.clear()
+
+    def polar(s: int, e: int, info, w: str) -> None:
+        nonlocal neg_on, int_factor, int_reach
+        negated = neg_on and s - neg_reach <= NEGATION_REACH
+        neg_on = False
+        intensity = int_factor if s - int_reach <= 1 else 1.0
+        int_factor = 1.0
+        int_reach = -10
+        a = neg_start if negated else s
+        span = text[a:e] if negated else w
+        cue_val = 0.0
+        for cue in info.cues:
+            if cue.polarity == 0:
+                targets.append((cue.category, cue.subreason, s, e, w, factor))
+                continue
+            pol = -cue.polarity if negated else cue.polarity
+            base = 0.8 if (negated and cue.polarity < 0) else 1.0
+            items.append(_Item(cue.category, span, pol, cue.subreason, a, e, base, factor))
+            explicit.add(cue.category)
+            if cue_val == 0.0:
+                cue_val = float(cue.polarity)
+        val = info.sentiment if info.sentiment is not None else cue_val
+        if val:
+            if negated:
+                val = -val * neg_scale * (1.0 if val > 0 else 0.6)
+            val *= intensity
+            it = _Item(None, span, 0, None, a, e, val, factor)
+            items.append(it)
+            if info.sentiment is not None and not any(c.polarity for c in info.cues):
+                clause_sent.append(it)
+
+    for tok in toks:
+        s, e, info, w = tok
+        if pending_amb is not None:
+            ps, pe, pinfo, pw = pending_amb
+            pending_amb = None
+            if s == pe and info.polar:
+                int_factor *= pinfo.intensity
+                int_reach = pe
+                if neg_on and ps - neg_reach <= NEGATION_REACH:
+                    neg_reach = pe
+            else:
+                polar(ps, pe, pinfo, pw)
+        if info.brk:
+            close_clause()
+            neg_on = False
+            int_factor, int_reach = 1.0, -10
+            if info.brk == 2:
+                factor = 1.0
+                sent_start = len(items)
+            continue
+        if info.skip:
+            continue
+        if info.contrast is not None:
+            close_clause()
+            if info.contrast == "after":
+                for it in items[sent_start:]:
+                    if it.factor > CONTRAST_BEFORE:
+                        it.factor = CONTRAST_BEFORE
+                factor = CONTRAST_AFTER
+            else:
+                factor = CONTRAST_BEFORE
+            neg_on = False
+            int_factor, int_reach = 1.0, -10
+            if info.negator is None and info.intensity is None:
+                continue
+        if info.ambiguous:
+            pending_amb = tok
+            continue
+        if not info.polar and not info.cues:
+            if info.negator is not None:
+                if neg_on and s - neg_reach <= NEGATION_REACH:
+                    neg_on = False  # double negation: 不是不好
+                else:
+                    neg_on = True
+                    neg_start = s
+                    neg_scale = info.negator
+                neg_reach = e
+                if info.intensity is not None:
+                    int_factor, int_reach = info.intensity, e
+                continue
+            if info.intensity is not None:
+                int_factor *= info.intensity
+                int_reach = e
+                if neg_on and s - neg_reach <= NEGATION_REACH:
+                    neg_reach = e
+                continue
+            continue
+        polar(s, e, info, w)
+    if pending_amb is not None:
+        polar(*pending_amb)
+    close_clause()
+
+    hits: dict[str, list[Hit]] = {}
+    score = 0.0
+    terms: list[tuple[str, float]] = []
+    for it in items:
+        if it.cat is None:
+            v = it.base * it.factor
+            score += v
+            terms.append((it.span, v))
+        else:
+            hits.setdefault(it.cat, []).append(
+                Hit(it.span, it.pol, it.sub, it.start, it.end, it.base * it.factor)
+            )
+    for cat_hits in hits.values():
+        cat_hits.sort(key=lambda h: h.start)
+    return Analysis(text=text, hits=hits, sentiment_score=score, sentiment_terms=terms)
+
+
+def find_hits(text: str | None, lexicon: Lexicon | None = None) -> dict[str, list[Hit]]:
+    """Category -> list of :class:`Hit` ``(span, polarity, subreason, start, end, weight)``."""
+    return analyse(text, lexicon).hits
+
+
+def find_evidence(text: str | None, lexicon: Lexicon | None = None) -> dict[str, list[str]]:
+    """Category -> distinct cue spans found (negations included: ``不热情``), categories with hits
+    only, in taxonomy order."""
+    hits = analyse(text, lexicon).hits
+    return {c: _dedupe(h.span for h in hits[c]) for c in CATEGORY_KEYS if c in hits}
+
+
+def explain(
+    text: str | None,
+    categories: Iterable[str],
+    lexicon: Lexicon | None = None,
+    polarities: Mapping[str, int] | None = None,
+    k: int = 3,
+) -> dict[str, list[str]]:
+    """Evidence spans for the requested categories (e.g. the labels a model predicted).
+
+    For each category: its cue spans (only those of ``polarities[category]`` when given and
+    present, e.g. ``-1`` for a complaint label); when no cue of that category occurs, the ``k``
+    most sentiment-laden words of the text (of the matching sign when a polarity is given);
+    ``[]`` when the text has neither.
+    """
+    an = analyse(text, lexicon)
+    out: dict[str, list[str]] = {}
+    for cat in categories:
+        pol = polarities.get(cat) if polarities else None
+        spans = an.evidence(cat, pol)
+        if not spans:
+            spans = an.top_sentiment_words(k, sign=pol)
+        out[cat] = spans
+    return out

@@ -1,0 +1,73 @@
+"""RuleClassifier: contract columns and clear cases."""
+import json
+
+import pandas as pd
+
+from nlp.rules import CLASSIFIER_COLUMNS, RuleClassifier
+
+
+def _one(text):
+    return RuleClassifier().predict([text]).iloc[0]
+
+
+def test_columns_and_types():
+    clf = RuleClassifier.load()
+    df = clf.predict(["阿姨迟到了一个小时，还一直玩手机", "", None, "很好"])
+    assert list(df.columns) == list(CLASSIFIER_COLUMNS)
+    assert len(df) == 4
+    for cat in ("attitude", "skill", "logistics"):
+        assert str(df[cat].dtype) == "Int64"
+        assert set(df[cat].dropna().unique()) <= {-1, 0, 1}
+        assert df["p_" + cat].dtype == "float64"
+        assert df["p_" + cat].between(0, 1).all()
+        assert ((df["p_" + cat] >= 0.5) == (df[cat] == -1).fillna(False)).all()
+    assert df["sentiment"].between(-1, 1).all() and df["confidence"].between(0, 1).all()
+    assert df.loc[1, "labels"] == "" and df.loc[1, "category"] == "none" and df.loc[1, "evidence"] == "{}"
+    assert clf.version.startswith("rules-") and len(clf.version) > 8
+
+
+def test_late_and_phone():
+    row = _one("阿姨迟到了一个小时，还一直玩手机")
+    assert row["logistics"] == -1 and row["attitude"] == -1 and pd.isna(row["skill"])
+    ev = json.loads(row["evidence"])
+    assert any("迟到" in s for s in ev["logistics"]) and any("玩手机" in s for s in ev["attitude"])
+    assert row["labels"] == "attitude;logistics"
+    assert row["subreasons"].split(";") == ["logistics.late", "attitude.phone_use"]
+    assert row["category"] in ("attitude", "logistics")
+    assert row["sentiment"] < 0
+    assert "迟到" in row["evidence"]  # ensure_ascii=False
+
+
+def test_praise_for_cooking_and_childcare():
+    row = _one("王阿姨做饭很好吃，宝宝带得特别好")
+    assert row["skill"] == 1 and row["labels"] == "" and row["category"] == "none"
+    assert row["sentiment"] > 0.3
+
+
+def test_negated_cues():
+    assert _one("不准时")["logistics"] == -1
+    assert _one("一点也不热情")["attitude"] == -1
+    assert _one("阿姨很准时，从不迟到")["logistics"] == 1
+
+
+def test_more_clear_cases():
+    cases = {
+        "擦玻璃没擦干净，还有死角": ("skill", -1, "skill.not_clean"),
+        "放鸽子，说好九点来结果根本没来": ("logistics", -1, "logistics.no_show"),
+        "临时改时间，害我请了假": ("logistics", -1, "logistics.rescheduled"),
+        "干完活暗示要红包，不给就甩脸色": ("attitude", -1, "attitude.tip_or_extra_charge"),
+        "对老人很有耐心，照顾得无微不至": ("skill", 1, None),
+        "服务员态度很差，爱答不理的": ("attitude", -1, "attitude.rude"),
+        "上菜太慢了，等了40分钟": ("logistics", -1, "logistics.late"),
+        "师傅很专业，油烟机洗得很干净": ("skill", 1, None),
+    }
+    df = RuleClassifier().predict(list(cases))
+    for (text, (cat, label, sub)), (_, row) in zip(cases.items(), df.iterrows()):
+        assert row[cat] == label, (text, row.to_dict())
+        if sub:
+            assert sub in row["subreasons"].split(";"), (text, row["subreasons"])
+
+
+def test_mixed_review_keeps_both_sides():
+    row = _one("服务员态度很好，但是上菜太慢了")
+    assert row["attitude"] == 1 and row["logistics"] == -1 and row["category"] == "logistics"

@@ -1,0 +1,31 @@
+"""The project tokenizer keeps home-service terms whole and never touches jieba's global state."""
+import jieba
+
+from nlp.segment import cache_dir, cut, cut_many, domain_words, get_tokenizer
+
+
+def test_domain_terms_stay_whole():
+    words = cut("育儿嫂拍嗝手法不专业，开荒保洁的阿姨放鸽子了，油烟机也没擦干净")
+    for term in ("育儿嫂", "拍嗝", "开荒保洁", "放鸽子", "油烟机", "没擦干净"):
+        assert term in words, (term, words)
+
+
+def test_more_domain_terms():
+    words = cut("月嫂改期又爽约，派单慢，还要加钱和小费，擦玻璃有死角")
+    for term in ("月嫂", "改期", "爽约", "派单", "加钱", "小费", "擦玻璃", "死角"):
+        assert term in words, (term, words)
+
+
+def test_tokenizer_is_explicit_cached_and_not_the_global_one():
+    tok = get_tokenizer()
+    assert tok is get_tokenizer()
+    assert tok is not jieba.dt
+    assert tok.tmp_dir == cache_dir()
+    assert "育儿嫂" in domain_words() and len(domain_words()) > 300
+
+
+def test_cut_many_and_empty():
+    assert cut("") == [] and cut(None) == []
+    out = cut_many(["阿姨很准时", "", "上门服务很好"])
+    assert out[1] == [] and "准时" in out[0] and "上门服务" in out[2]
+    assert all(w.strip() for w in cut("阿姨  很 好"))
