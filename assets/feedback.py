@@ -70,7 +70,11 @@ def candidates(reviews: pd.DataFrame, complaints: pd.DataFrame,
             "agent_category": _text(complaints["agent_category"]),
             "status": _text(complaints["status"])}),
         pd.DataFrame({
-            "source_table": "raw_inbox_feedback", "source_id": _text(inbox["id"]),
+            "source_table": "raw_inbox_feedback",
+            "source_id": _text(inbox["id"]).fillna(
+                inbox["source_file"].astype("str") + "#line" + _text(inbox.get("line", pd.Series(
+                    None, index=inbox.index, dtype="str"))).fillna("?")),
+            "has_id": _text(inbox["id"]).fillna("") != "",
             "feedback_id": "inbox:" + inbox["file_sha256"].astype("str").str[:8] + ":"
                            + _text(inbox["id"]),
             "kind": _text(inbox["kind"]).str.lower(),
@@ -78,13 +82,16 @@ def candidates(reviews: pd.DataFrame, complaints: pd.DataFrame,
             "worker_id": _text(inbox["worker_id"]), "order_id": _text(inbox["order_id"]),
             "created_at": pd.to_datetime(inbox["created_at"], errors="coerce", format="mixed"),
             "created_at_raw": _text(inbox["created_at"]), "rating_raw": _text(inbox["rating"]),
-            "raw_text": inbox["text"], "source_file": inbox["source_file"]}),
+            "raw_text": inbox["text"], "source_file": inbox["source_file"],
+            "parse_error": inbox["parse_error"] if "parse_error" in inbox else None}),
     ]
     frame = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(
         len(p) for p in parts) else parts[0].iloc[0:0]
     for column in ("first_response_at", "resolved_at"):
         frame[column] = pd.to_datetime(frame.get(column), errors="coerce")
-    for column in ("customer_id", "agent_category", "status", "source_file"):
+    frame["has_id"] = frame.get("has_id", pd.Series(True, index=frame.index)).fillna(
+        frame["source_id"].fillna("") != "").astype(bool)
+    for column in ("customer_id", "agent_category", "status", "source_file", "parse_error"):
         if column not in frame:
             frame[column] = pd.NA
     frame["created_at"] = pd.to_datetime(frame["created_at"], errors="coerce")
@@ -105,7 +112,8 @@ def _first_rule(frame: pd.DataFrame, known_workers: set[str], now: datetime) -> 
     rating = frame["rating"]
     is_review = frame["kind"] == "review"
     checks: list[tuple[str, pd.Series]] = [
-        ("missing_id", frame["source_id"].isna() | (frame["source_id"] == "")),
+        ("unreadable_line", frame["parse_error"].notna()),
+        ("missing_id", ~frame["has_id"]),
         ("unknown_kind", ~frame["kind"].isin(KINDS)),
         ("missing_text", frame["text"].fillna("").str.strip() == ""),
         ("unparseable_date", frame["created_at"].isna()),
@@ -125,6 +133,7 @@ def _first_rule(frame: pd.DataFrame, known_workers: set[str], now: datetime) -> 
 
 def _reason(row: pd.Series) -> str:
     reasons = {
+        "unreadable_line": f"{row['source_id']} could not be read: {row['parse_error']}",
         "missing_id": "the row has no id",
         "unknown_kind": f"kind {row['kind']!r} is not review or complaint",
         "missing_text": "the text is empty (after normalisation)",

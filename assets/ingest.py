@@ -143,14 +143,16 @@ def inbox_rows_for_day(inbox: InboxResource, day: str) -> pd.DataFrame:
         frames.append(_inbox_layout(rows, path.name, str(meta["sha256"])))
     if not frames:
         return pd.DataFrame({c: pd.Series([], dtype="str") for c in
-                             (*INBOX_COLUMNS, "extra", "source_file", "file_sha256")})
+                             (*INBOX_COLUMNS, "extra", "source_file", "file_sha256", "line",
+                              "parse_error")})
     return pd.concat(frames, ignore_index=True)
 
 
 def _inbox_layout(rows: pd.DataFrame, source_file: str, sha256: str) -> pd.DataFrame:
     out = pd.DataFrame({c: (rows[c].astype("str") if c in rows.columns else None)
                         for c in INBOX_COLUMNS}, index=rows.index)
-    extra_columns = [c for c in rows.columns if c not in INBOX_COLUMNS and c != "extra"]
+    extra_columns = [c for c in rows.columns
+                     if c not in (*INBOX_COLUMNS, "extra", "line", "parse_error")]
     if "extra" in rows.columns:
         out["extra"] = rows["extra"].astype("str")
     else:
@@ -159,6 +161,8 @@ def _inbox_layout(rows: pd.DataFrame, source_file: str, sha256: str) -> pd.DataF
                         for r in rows[extra_columns].to_dict("records")] if extra_columns else "{}"
     out["source_file"] = source_file
     out["file_sha256"] = sha256
+    out["line"] = rows["line"] if "line" in rows.columns else None
+    out["parse_error"] = rows["parse_error"] if "parse_error" in rows.columns else None
     return out.reset_index(drop=True)
 
 

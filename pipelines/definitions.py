@@ -8,6 +8,7 @@ transformers, Great Expectations) are imported inside the steps that need them, 
 import importlib
 import logging
 import os
+import pkgutil
 from collections.abc import Iterator
 from datetime import datetime
 from types import ModuleType
@@ -25,9 +26,7 @@ from dagster import (
     define_asset_job,
     in_process_executor,
     load_asset_checks_from_modules,
-    load_asset_checks_from_package_module,
     load_assets_from_modules,
-    load_assets_from_package_module,
     sensor,
 )
 
@@ -54,16 +53,21 @@ def _existing_modules(names: tuple[str, ...]) -> list[ModuleType]:
     return modules
 
 
-def _load(modules: list[ModuleType]) -> tuple[list, list]:
-    assets, checks = [], []
+def _with_submodules(modules: list[ModuleType]) -> list[ModuleType]:
+    found = []
     for module in modules:
-        if hasattr(module, "__path__"):
-            assets += load_assets_from_package_module(module)
-            checks += load_asset_checks_from_package_module(module)
-        else:
-            assets += load_assets_from_modules([module])
-            checks += load_asset_checks_from_modules([module])
-    return assets, checks
+        found.append(module)
+        if hasattr(module, "__path__"):  # a package such as assets.quality
+            for info in pkgutil.walk_packages(module.__path__, module.__name__ + "."):
+                found.append(importlib.import_module(info.name))
+    return found
+
+
+def _load(modules: list[ModuleType]) -> tuple[list, list]:
+    # One call over every module: an asset imported into another module is loaded once.
+    everything = _with_submodules(modules)
+    return (list(load_assets_from_modules(everything)),
+            list(load_asset_checks_from_modules(everything)))
 
 
 def _env(name: str) -> EnvVar | None:

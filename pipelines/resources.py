@@ -5,7 +5,6 @@ Every setting is a resource field; `pipelines.definitions` fills it from the env
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import threading
@@ -18,6 +17,7 @@ from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
 from storage import config
+from storage.inbox_files import file_sha256
 from storage.source import SourceDatabase
 from storage.warehouse import Warehouse
 
@@ -50,15 +50,6 @@ class WarehouseResource(ConfigurableResource):
             self._warehouse.dispose()
 
 
-def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file's content (the inbox run key)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 class InboxResource(ConfigurableResource):
     """The file-drop inbox (`FEEDBACK_INBOX`) with `processed/` and `rejected/` beside the drops.
 
@@ -89,9 +80,20 @@ class InboxResource(ConfigurableResource):
                       and not p.name.startswith((".", "~$")) and not p.name.endswith(".part"))
 
     def read(self, path: Path) -> pd.DataFrame:
-        """Read an inbox file into the documented columns (raises on an unreadable file)."""
+        """Rows of an inbox file in the documented columns plus `line` and `parse_error`.
+
+        A line that could not be parsed is kept as a row (raw text in `text`, the reason in
+        `parse_error`) so that it reaches `rejected_feedback`; an unreadable file raises.
+        """
         from storage.inbox_files import read_inbox_file
-        return read_inbox_file(path, column_mapping=self.column_mapping or None)
+        result = read_inbox_file(path, column_mapping=self.column_mapping or None)
+        rows = result.frame.assign(line=result.source_lines or None, parse_error=None)
+        broken = pd.DataFrame({
+            "text": [raw for _, raw in result.bad_lines],
+            "line": [line for line, _ in result.bad_lines],
+            "parse_error": [result.bad_line_reasons.get(line, "unreadable line")
+                            for line, _ in result.bad_lines]})
+        return pd.concat([rows, broken], ignore_index=True) if len(broken) else rows
 
     def archived(self) -> list[tuple[Path, dict[str, Any]]]:
         """Processed files with their metadata, oldest first."""

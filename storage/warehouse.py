@@ -97,7 +97,7 @@ RAW_INBOX_FEEDBACK = warehouse_table(
     "raw_inbox_feedback", _id("id", LONG_ID), _code("kind"), _id("worker_id"), _id("order_id"),
     Column("created_at", sa.String(64)), _code("channel"), Column("rating", sa.String(32)),
     Column("text", sa.Text), Column("extra", sa.Text), Column("source_file", sa.String(255)),
-    Column("file_sha256", sa.String(64)))
+    Column("file_sha256", sa.String(64)), Column("line", sa.Integer), Column("parse_error", sa.Text))
 WORKER_ROSTER = warehouse_table(
     "worker_roster", _id("worker_id"), Column("name", sa.String(64)),
     Column("service_types", sa.String(128)), Column("city", sa.String(64)),
@@ -159,10 +159,10 @@ def make_engine(url: str) -> sa.Engine:
 def _column_to_python(series: pd.Series, column_type: sa.types.TypeEngine) -> list[Any]:
     """Convert one DataFrame column to DB-API values (None for missing)."""
     if isinstance(column_type, sa.DateTime):
-        values = pd.to_datetime(series, errors="coerce")
+        values = pd.to_datetime(series, errors="coerce", format="mixed")
         return [None if pd.isna(v) else v.to_pydatetime() for v in values]
     if isinstance(column_type, sa.Date):
-        values = pd.to_datetime(series, errors="coerce")
+        values = pd.to_datetime(series, errors="coerce", format="mixed")
         return [None if pd.isna(v) else v.date() for v in values]
     if isinstance(column_type, sa.Integer):
         values = pd.to_numeric(series, errors="coerce")
@@ -180,7 +180,7 @@ def _typed_frame(rows: Sequence[Sequence[Any]], table: Table, names: Sequence[st
     for name in names:
         column_type = table.c[name].type
         if isinstance(column_type, sa.DateTime):
-            frame[name] = pd.to_datetime(frame[name], errors="coerce")
+            frame[name] = pd.to_datetime(frame[name], errors="coerce", format="mixed")
         elif isinstance(column_type, sa.Integer):
             frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("Int64")
         elif isinstance(column_type, sa.Float):
