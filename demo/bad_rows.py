@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 from demo.feedback import Row
@@ -46,7 +47,7 @@ def _picks(rng: random.Random, rows: list[Row], rate: float, defects: tuple[str,
     return picks
 
 
-def _spoil_review(rng: random.Random, row: Row, defect: str, unknown_ids, reviews: list[Row]) -> None:
+def _spoil_review(rng: random.Random, row: Row, defect: str, unknown_ids: Iterator[str], reviews: list[Row]) -> None:
     if defect == "empty_text":
         row["text"] = ""
     elif defect == "whitespace_text":
@@ -61,7 +62,7 @@ def _spoil_review(rng: random.Random, row: Row, defect: str, unknown_ids, review
         row["created_at"] = row["created_at"] + timedelta(days=365)
 
 
-def _spoil_complaint(rng: random.Random, row: Row, defect: str, unknown_ids) -> None:
+def _spoil_complaint(rng: random.Random, row: Row, defect: str, unknown_ids: Iterator[str]) -> None:
     if defect == "resolved_before_created":
         row["resolved_at"] = row["created_at"] - timedelta(seconds=rng.randint(3600, 30 * 3600))
         row["status"] = "resolved"

@@ -32,7 +32,8 @@ def rating_for(rng: random.Random, order: Order) -> int:
         return rng.randint(1, 5)
     score = 2.7 + 2.6 * order.worker.overall + rng.gauss(0.0, 0.5)
     for issue in order.issues:
-        score -= min(2.0, 0.5 + order.late_minutes / 40) if issue == "logistics.late" else RATING_PENALTY.get(issue, 1.5)
+        late = issue == "logistics.late"
+        score -= min(2.0, 0.5 + order.late_minutes / 40) if late else RATING_PENALTY.get(issue, 1.5)
     return max(1, min(5, round(score)))
 
 
@@ -101,7 +102,9 @@ def _complaint_row(rng: random.Random, order: Order, channel: str, created: date
     resolved = _resolution_time(rng, created, first_response)
     first_response = first_response if first_response <= snapshot else None
     resolved = resolved if resolved is not None and resolved <= snapshot and first_response else None
-    status = ("closed" if rng.random() < 0.3 else "resolved") if resolved else "in_progress" if first_response else "open"
+    status = "in_progress" if first_response else "open"
+    if resolved:
+        status = "closed" if rng.random() < 0.3 else "resolved"
     return {"order_id": order.order_id, "worker_id": order.worker.worker_id,
             "customer_id": order.customer.customer_id, "channel": channel, "created_at": created,
             "first_response_at": first_response, "resolved_at": resolved,

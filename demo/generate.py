@@ -17,7 +17,8 @@ CUSTOMERS_PER_WORKER = 15
 INSERT_CHUNK = 5000
 
 
-def build(end_date: date, days: int = 60, seed: int = 7, workers: int = 200) -> tuple[dict[str, list[Row]], Counter[str]]:
+def build(end_date: date, days: int = 60, seed: int = 7,
+          workers: int = 200) -> tuple[dict[str, list[Row]], Counter[str]]:
     """All rows of the six source tables, and the number of deliberately bad rows per kind."""
     if days < 1 or workers < 1:
         raise ValueError("days and workers must be at least 1")

@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import os
+import random
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -34,7 +35,8 @@ def write_inbox_sample(inbox_dir: str | Path, day: date, seed: int = 7, workers:
     rng = substream(seed, "inbox", day.isoformat())
     picked = rng.sample(orders, min(len(orders), n_reviews + n_service_desk))
     stamp = day.strftime("%Y%m%d")
-    csv_rows = [_review(rng, o, f"DP{stamp}{i:04d}", "dianping", emoji=False) for i, o in enumerate(picked[:n_reviews], 1)]
+    csv_rows = [_review(rng, o, f"DP{stamp}{i:04d}", "dianping", emoji=False)
+                for i, o in enumerate(picked[:n_reviews], 1)]
     jsonl_rows = [_service_desk_row(rng, o, f"WX{stamp}{i:04d}") for i, o in enumerate(picked[n_reviews:], 1)]
     csv_path = _write_atomic(inbox / f"dianping_{stamp}.csv", _csv_bytes(csv_rows))
     lines = [json.dumps(row, ensure_ascii=False) for row in jsonl_rows] + [TRUNCATED_LINE]
@@ -47,20 +49,20 @@ def _day_orders(seed: int, workers: int, day: date) -> list[Order]:
     return make_orders(seed, staff, make_customers(seed, workers * CUSTOMERS_PER_WORKER), day, day)
 
 
-def _created_at(rng, order: Order) -> str:
+def _created_at(rng: random.Random, order: Order) -> str:
     created = order.scheduled_start + timedelta(hours=order.booked_hours, minutes=rng.randint(20, 180))
     created = min(created, order.scheduled_start.replace(hour=23, minute=30))
     return created.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _review(rng, order: Order, row_id: str, channel: str, emoji: bool) -> dict[str, object]:
+def _review(rng: random.Random, order: Order, row_id: str, channel: str, emoji: bool) -> dict[str, object]:
     rating = rating_for(rng, order)
     return {"id": row_id, "kind": "review", "worker_id": order.worker.worker_id, "order_id": f"P{row_id}",
             "created_at": _created_at(rng, order), "channel": channel, "rating": rating,
             "text": compose_review(rng, order, rating, emoji=emoji), "store_name": f"{order.worker.city}旗舰店"}
 
 
-def _service_desk_row(rng, order: Order, row_id: str) -> dict[str, object]:
+def _service_desk_row(rng: random.Random, order: Order, row_id: str) -> dict[str, object]:
     if order.issues and rng.random() < 0.7:
         text = compose_complaint(rng, order, "wechat", main_issue(rng, order))
         return {"id": row_id, "kind": "complaint", "worker_id": order.worker.worker_id, "order_id": f"P{row_id}",

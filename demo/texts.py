@@ -43,7 +43,8 @@ def minutes_phrase(rng: random.Random, minutes: int) -> str:
 
 def worker_reference(rng: random.Random, order: Order) -> str:
     honorific = order.worker.honorific
-    return rng.choice((f"{order.worker.surname}{honorific}", honorific, f"这个{honorific}", f"{order.worker.surname}{honorific}"))
+    named = f"{order.worker.surname}{honorific}"
+    return rng.choice((named, honorific, f"这个{honorific}", named))
 
 
 def placeholders(rng: random.Random, order: Order) -> dict[str, str]:

@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 LATE_WORDS = re.compile(r"迟到|晚了|晚到|来晚|不太准时|不守时|等了好久|时间观念比较差")
-ATTITUDE_WORDS = re.compile(r"态度很差|态度恶劣|说话很冲|爱答不理|甩脸色|不耐烦|玩手机|刷抖音|小费|辛苦费|敷衍|嫌麻烦|顶嘴")
-SKILL_WORDS = re.compile(r"没擦干净|还是脏|水渍|没打扫|没刷干净|打碎|摔碎|弄坏|划了|太咸|不对|不专业|漏水|没修好|粗鲁|呛到")
+ATTITUDE_WORDS = re.compile(r"态度很差|态度恶劣|说话很冲|爱答不理|甩脸色|不耐烦|玩手机|刷抖音"
+                            r"|小费|辛苦费|敷衍|嫌麻烦|顶嘴")
+SKILL_WORDS = re.compile(r"没擦干净|还是脏|水渍|没打扫|没刷干净|打碎|摔碎|弄坏|划了"
+                         r"|太咸|不对|不专业|漏水|没修好|粗鲁|呛到")
 PHONE = re.compile(r"1[3-9]\d{9}|1[3-9]\d \d{4} \d{4}")
 
 

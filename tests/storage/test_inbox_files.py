@@ -94,7 +94,8 @@ def xlsx(tmp_path: Path, rows: list[list[object]], name: str = "x.xlsx") -> Path
 
 def test_xlsx_cells_become_text(tmp_path: Path) -> None:
     path = xlsx(tmp_path, [[*INBOX_COLUMNS, "门店"],
-                           ["r1", "review", "W0001", 12345, datetime(2026, 11, 20, 9, 30), "app", 5, "很干净", "上海店"],
+                           ["r1", "review", "W0001", 12345, datetime(2026, 11, 20, 9, 30), "app", 5, "很干净",
+                            "上海店"],
                            [],
                            ["r2", "complaint", "W0002", None, "2026-11-20 10:00", "hotline", None, "态度差"]])
     read = read_inbox_file(path)
