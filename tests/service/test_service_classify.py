@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from service_fixtures import bearer
 
 CONTRACT_FIELDS = {"attitude", "skill", "logistics", "p_attitude", "p_skill", "p_logistics", "labels",
@@ -82,17 +84,19 @@ def test_lone_surrogate_is_rejected_not_crashing(client, tokens):
     assert response.status_code == 422 and "texts.0" in response.json()["detail"]
 
 
-def test_body_over_the_limit_is_413(client, tokens, settings):
+def test_body_over_the_limit_is_413(client, tokens, app):
     texts = ["好" * 90_000] * 4  # valid per text, but 1 MiB+ in total
     response = _post(client, tokens, {"texts": texts})
     assert response.status_code == 413
-    assert str(settings.max_body_bytes) in response.json()["detail"]
+    assert str(app.state.service.settings.max_body_bytes) in response.json()["detail"]
 
 
-def test_streamed_body_over_the_limit_is_413(client, tokens, settings):
+def test_streamed_body_over_the_limit_is_413(client, tokens, app):
+    limit = app.state.service.settings.max_body_bytes
+
     def chunks():
         yield b'{"texts": ["'
-        for _ in range(settings.max_body_bytes // 65536 + 2):
+        for _ in range(limit // 65536 + 2):
             yield b"a" * 65536
         yield b'"]}'
 
@@ -101,12 +105,12 @@ def test_streamed_body_over_the_limit_is_413(client, tokens, settings):
     assert response.status_code == 413
 
 
-def test_missing_model_is_503_not_500(settings, tokens):
+def test_missing_model_is_503_not_500(app):
     from fastapi.testclient import TestClient
 
     from service.app import create_app
 
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(app.state.service.settings)) as client:
         from service.auth import create_token
 
         token = create_token(client.app.state.service.engine, "q", "quality")
@@ -124,3 +128,24 @@ def test_openapi_lists_the_routes(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/v1/classify", "/v1/complaints", "/v1/workers", "/v1/workers/{worker_id}/scorecard",
             "/healthz"} <= set(paths)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children,
+                                                                       max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(payload=json_values | st.fixed_dictionaries({"texts": json_values}))
+def test_any_json_body_gets_an_answer_below_500(client, tokens, payload):
+    response = _post(client, tokens, None, raw=json.dumps(payload).encode())
+    assert response.status_code < 500
+    assert response.status_code == 200 or response.json()["detail"]
+
+
+@pytest.mark.parametrize("worker_id", ["..%2F..%2Fetc", "W 1", "x" * 65])
+def test_odd_worker_ids_are_rejected_cleanly(client, tokens, worker_id):
+    response = client.get(f"/v1/workers/{worker_id}/scorecard", headers=bearer(tokens["hr"]))
+    assert response.status_code in (404, 422)
