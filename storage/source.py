@@ -90,8 +90,15 @@ class SourceDatabase:
         query = sa.select(*selected.c)
         if day is not None and spec.day_column is not None:
             start, end = day_bounds(day)
-            day_column = sa.column(spec.day_column, sa.DateTime)
-            query = query.where(day_column >= start, day_column < end)
+            if self.engine.dialect.name == "sqlite":
+                # SQLite keeps timestamps as text ('YYYY-MM-DD HH:MM:SS[.ffffff]' or with 'T'):
+                # compare with bare dates, which sort before every time of their day.
+                day_column = sa.column(spec.day_column, sa.String)
+                query = query.where(day_column >= start.date().isoformat(),
+                                    day_column < end.date().isoformat())
+            else:
+                day_column = sa.column(spec.day_column, sa.DateTime)
+                query = query.where(day_column >= start, day_column < end)
         return query.order_by(selected.c[spec.columns[0]])
 
     def iter_day(self, table: str, day: str | date,
