@@ -102,7 +102,8 @@ def _complaint_row(rng: random.Random, order: Order, channel: str, created: date
     resolved = _resolution_time(rng, created, first_response)
     first_response = first_response if first_response <= snapshot else None
     resolved = resolved if resolved is not None and resolved <= snapshot and first_response else None
-    status = "in_progress" if first_response else "open"
+    # unresolved tickets: some are still waiting for an agent even after the first reply
+    status = "in_progress" if first_response and rng.random() >= 0.3 else "open"
     if resolved:
         status = "closed" if rng.random() < 0.3 else "resolved"
     return {"order_id": order.order_id, "worker_id": order.worker.worker_id,

@@ -49,7 +49,7 @@ class Order:
 
 def aspect_issue_probability(quality: float) -> float:
     """Chance of a problem on one aspect: steep in (1 - quality) so bad groups stand out clearly."""
-    return 0.01 + 0.85 * (1.0 - quality) ** 2.5
+    return 0.01 + 0.9 * (1.0 - quality) ** 3
 
 
 def make_orders(seed: int, workers: list[Worker], customers: list[Customer],

@@ -14,7 +14,7 @@ from demo.orders import Order
 
 CN_DIGITS = "零一二三四五六七八九"
 # chance that a customer mentions a problem that happened, by sub-reason prefix
-MENTION_PROBABILITY = {"logistics.no_show": 0.9, "logistics.late": 0.6, "logistics": 0.7, "attitude": 0.8, "skill": 0.8}
+MENTION_PROBABILITY = {"logistics.no_show": 0.9, "logistics.late": 0.6, "logistics": 0.7, "attitude": 0.85, "skill": 0.8}
 ISSUE_BANK = {"logistics.no_show": "no_show", "logistics.left_early": "left_early",
               "logistics.missing_tools": "missing_tools", "logistics.rescheduled": "rescheduled",
               "attitude.rude": "rude", "attitude.impatient": "impatient", "attitude.phone_use": "phone_use",
