@@ -11,9 +11,9 @@ archetype — star 10%, good 30%, average 26%, late 8%, rude 8%, unskilled 8%, n
 counts). `overall = 0.6 * (0.30 punctuality + 0.35 attitude + 0.35 skill) + 0.4 * min(the three)`:
 one serious flaw spoils the service, so the late, rude and unskilled groups rank low overall.
 
-What happens on an order follows the worker's quality: lateness (late workers 20-90 minutes, about
-half their orders), no-shows, attitude and skill problems with chance 0.01 + 0.85 (1 - quality)^2.5,
-rework after skill problems. Reviews (about 60% of completed orders) mention those events and
+What happens on an order follows the worker's quality: lateness (late workers 20-90 minutes late on
+about 60% of their orders), no-shows, attitude and skill problems with chance
+0.01 + 0.9 (1 - quality)^3, rework after skill problems. Reviews (about 60% of completed orders) mention those events and
 praise what went well; stars follow quality and events with noise. Complaints (about 9% of orders)
 are agent-written; about 8% of them arrive a second time on another channel, worded differently.
 Times are naive Asia/Shanghai; nothing is later than `end_date` 23:59:59 (the export moment)
