@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, Any, Literal
 
+import pandas as pd
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -18,8 +19,13 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, StringConstraints
 
 from service.app import ServiceState, get_state
 from service.auth import AuthError, Principal, record_audit, require_role, verify_token
-from service.queries import COMPLAINT_COLUMNS, ORDER_COLUMNS, ComplaintFilters, iter_complaints, \
-    list_complaints
+from service.queries import (
+    COMPLAINT_COLUMNS,
+    ORDER_COLUMNS,
+    ComplaintFilters,
+    iter_complaints,
+    list_complaints,
+)
 from service.safety import csv_cell, mask_text
 from service.scorecards import rank_workers, worker_scorecard
 from service.settings import MAX_BATCH, MAX_TEXT_CHARS
@@ -32,19 +38,24 @@ CategoryParam = Literal["attitude", "skill", "logistics", "none"]
 
 
 def api_principal(request: Request,
-                  credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
+                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+                  ) -> Principal:
     """The caller of an API route, from `Authorization: Bearer <token>`; 401 otherwise."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthError(401, "missing API token: send 'Authorization: Bearer <token>'")
     return verify_token(get_state(request).engine, credentials.credentials)
 
 
-def quality_user(p: Principal = Depends(api_principal)) -> Principal:
+def quality_user(p: Annotated[Principal, Depends(api_principal)]) -> Principal:
     return require_role(p, "quality")
 
 
-def hr_user(p: Principal = Depends(api_principal)) -> Principal:
+def hr_user(p: Annotated[Principal, Depends(api_principal)]) -> Principal:
     return require_role(p, "hr")
+
+
+QualityUser = Annotated[Principal, Depends(quality_user)]
+HrUser = Annotated[Principal, Depends(hr_user)]
 
 
 class ClassifyRequest(BaseModel):
@@ -56,14 +67,10 @@ class ClassifyRequest(BaseModel):
 
 
 def _json_value(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """Plain JSON value of a DataFrame cell (pandas NA, NaN and None become null)."""
+    if pd.api.types.is_scalar(value) and pd.isna(value):
         return None
-    if hasattr(value, "item"):  # numpy / pandas scalars
-        value = value.item()
-    try:
-        return None if value != value else value  # pandas NA-like
-    except (TypeError, ValueError):
-        return None
+    return value.item() if hasattr(value, "item") else value
 
 
 def _prediction_records(frame: Any) -> list[dict[str, Any]]:
@@ -80,7 +87,7 @@ def _prediction_records(frame: Any) -> list[dict[str, Any]]:
 
 @router.post("/v1/classify", tags=["classify"])
 async def classify(body: ClassifyRequest, request: Request,
-                   _: Principal = Depends(quality_user)) -> dict[str, Any]:
+                   _: QualityUser) -> dict[str, Any]:
     """Classify texts; returns the classifier columns of docs/contracts.md per text, in order."""
     holder = get_state(request).classifier
     texts = [mask_text(t) for t in body.texts]
@@ -137,11 +144,11 @@ def csv_export(state: ServiceState, who: Principal, filters: ComplaintFilters) -
 
 
 @router.get("/v1/complaints", tags=["complaints"], response_model=None)
-def complaints(request: Request, filters: ComplaintFilters = Depends(complaint_filters),
+def complaints(request: Request, who: QualityUser,
+               filters: Annotated[ComplaintFilters, Depends(complaint_filters)],
                page: Annotated[int, Query(ge=1, le=100_000)] = 1,
                page_size: Annotated[int, Query(ge=1, le=500)] = 50,
-               format: Literal["json", "csv"] = "json",
-               who: Principal = Depends(quality_user)) -> dict[str, Any] | StreamingResponse:
+               format: Literal["json", "csv"] = "json") -> dict[str, Any] | StreamingResponse:
     """Classified complaints, newest first, with filters and paging; `format=csv` exports every match."""
     state = get_state(request)
     if format == "csv":
@@ -152,20 +159,19 @@ def complaints(request: Request, filters: ComplaintFilters = Depends(complaint_f
 
 
 @router.get("/v1/workers", tags=["workers"])
-def workers(request: Request, day: Annotated[date | None, Query(alias="date")] = None,
+def workers(request: Request, _: HrUser,
+            day: Annotated[date | None, Query(alias="date")] = None,
             city: ShortText = None, service_type: ShortText = None,
             limit: Annotated[int, Query(ge=1, le=500)] = 100,
-            offset: Annotated[int, Query(ge=0)] = 0,
-            _: Principal = Depends(hr_user)) -> dict[str, Any]:
+            offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
     """Workers ranked by composite score for one scorecard day (default: the latest)."""
     return rank_workers(get_state(request).tables, day.isoformat() if day else None, city,
                         service_type, limit, offset)
 
 
 @router.get("/v1/workers/{worker_id}/scorecard", tags=["workers"])
-def scorecard(request: Request, worker_id: Annotated[str, WORKER_ID],
-              day: Annotated[date | None, Query(alias="date")] = None,
-              who: Principal = Depends(hr_user)) -> dict[str, Any]:
+def scorecard(request: Request, who: HrUser, worker_id: Annotated[str, WORKER_ID],
+              day: Annotated[date | None, Query(alias="date")] = None) -> dict[str, Any]:
     """One worker's scorecard, score history, training and incentive decisions (audited)."""
     state = get_state(request)
     card = worker_scorecard(state.tables, worker_id, day.isoformat() if day else None)

@@ -31,8 +31,8 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "list":
         print(f"{'id':<10}{'role':<9}{'created':<21}{'revoked':<21}name")
         for t in list_tokens(engine):
-            print(f"{t['token_id']:<10}{t['role']:<9}{str(t['created_at']):<21}"
-                  f"{str(t['revoked_at'] or '-'):<21}{t['name']}")
+            print(f"{t['token_id']:<10}{t['role']:<9}{t['created_at']!s:<21}"
+                  f"{t['revoked_at'] or '-'!s:<21}{t['name']}")
         return 0
     revoked = revoke_token(engine, args.token)
     print(f"revoked {revoked} token(s)")

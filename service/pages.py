@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -17,7 +17,14 @@ from nlp.taxonomy import CATEGORY_KEYS, load_taxonomy
 from service import charts
 from service.api import csv_export
 from service.app import get_state
-from service.auth import AuthError, Principal, lookup_active, record_audit, require_role, verify_token
+from service.auth import (
+    AuthError,
+    Principal,
+    lookup_active,
+    record_audit,
+    require_role,
+    verify_token,
+)
 from service.db import label_corrections
 from service.queries import ComplaintFilters, find_feedback, list_complaints
 from service.safety import evidence_words, highlight, mask_text
@@ -53,12 +60,16 @@ def page_principal(request: Request) -> Principal:
     return Principal(row.token_id, row.name, row.role)
 
 
-def quality_page(p: Principal = Depends(page_principal)) -> Principal:
+def quality_page(p: Annotated[Principal, Depends(page_principal)]) -> Principal:
     return require_role(p, "quality")
 
 
-def hr_page(p: Principal = Depends(page_principal)) -> Principal:
+def hr_page(p: Annotated[Principal, Depends(page_principal)]) -> Principal:
     return require_role(p, "hr")
+
+
+QualityPageUser = Annotated[Principal, Depends(quality_page)]
+HrPageUser = Annotated[Principal, Depends(hr_page)]
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -172,7 +183,7 @@ def _latest_corrections(request: Request, feedback_ids: list[str]) -> dict[str, 
 
 
 @router.get("/inbox", response_class=HTMLResponse)
-def inbox(request: Request, who: Principal = Depends(quality_page)) -> HTMLResponse:
+def inbox(request: Request, who: QualityPageUser) -> HTMLResponse:
     filters, errors = parse_filters(request.query_params)
     raw_page = request.query_params.get("page", "1")
     page = min(int(raw_page), 100_000) if raw_page.isdigit() and int(raw_page) > 0 else 1
@@ -187,13 +198,13 @@ def inbox(request: Request, who: Principal = Depends(quality_page)) -> HTMLRespo
 
 
 @router.get("/inbox.csv")
-def inbox_csv(request: Request, who: Principal = Depends(quality_page)) -> Response:
+def inbox_csv(request: Request, who: QualityPageUser) -> Response:
     filters, _ = parse_filters(request.query_params)
     return csv_export(get_state(request), who, filters)
 
 
 @router.post("/inbox/correct")
-async def correct_label(request: Request, who: Principal = Depends(quality_page)) -> Response:
+async def correct_label(request: Request, who: QualityPageUser) -> Response:
     """Store a corrected label (a training label for the next `feedback train`) and go back."""
     state = get_state(request)
     form = await request.form()
@@ -219,7 +230,7 @@ async def correct_label(request: Request, who: Principal = Depends(quality_page)
 
 
 @router.get("/workers", response_class=HTMLResponse)
-def workers_page(request: Request, who: Principal = Depends(hr_page)) -> HTMLResponse:
+def workers_page(request: Request, who: HrPageUser) -> HTMLResponse:
     city = _text(request.query_params, "city")
     service_type = _text(request.query_params, "service_type")
     ranking = rank_workers(get_state(request).tables, None, city, service_type, 500, 0)
@@ -244,7 +255,7 @@ def scorecard_charts(card: dict[str, Any]) -> dict[str, charts.Chart]:
 
 
 @router.get("/workers/{worker_id}", response_class=HTMLResponse)
-def scorecard_page(request: Request, worker_id: str, who: Principal = Depends(hr_page)) -> HTMLResponse:
+def scorecard_page(request: Request, worker_id: str, who: HrPageUser) -> HTMLResponse:
     state = get_state(request)
     worker_id = worker_id[:64]
     card = worker_scorecard(state.tables, worker_id)

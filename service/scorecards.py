@@ -6,8 +6,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.db import ReflectedTables
-from service.safety import mask_text
 from service.queries import ComplaintFilters, clean_value, list_complaints
+from service.safety import mask_text
 
 RANKING_COLUMNS = (
     "worker_id", "name", "city", "service_types", "rank", "percentile", "composite",

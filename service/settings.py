@@ -32,7 +32,7 @@ class ServiceSettings:
     load_model_at_startup: bool = False
 
     @classmethod
-    def from_env(cls) -> "ServiceSettings":
+    def from_env(cls) -> ServiceSettings:
         """Read FEEDBACK_* variables; unset ones fall back to the project defaults."""
         secret = os.environ.get("FEEDBACK_SESSION_SECRET")
         return cls(

@@ -31,10 +31,10 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
     pytest.skip("headless browser tests need /usr/bin/chromium and /usr/bin/chromedriver "
                 "(apt-get install chromium chromium-driver)", allow_module_level=True)
 
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions as until  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as until
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 def _free_port() -> int:
