@@ -42,8 +42,3 @@ def company(tmp_path_factory: pytest.TempPathFactory) -> Company:
     counts = generate(url, END_DATE)
     return Company(url, END_DATE, counts, time.perf_counter() - started, read_tables(url))
 
-
-@pytest.fixture(scope="session")
-def table_reader():
-    """read_tables(url) -> {table: DataFrame}, timestamps parsed."""
-    return read_tables
