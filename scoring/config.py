@@ -30,7 +30,7 @@ class Component:
 
 @dataclass(frozen=True)
 class TrainingRules:
-    ratio_to_team: float
+    ratio_to_typical: float
     min_per100: float
     min_mentions: int
     on_time_share_below: float

@@ -32,12 +32,15 @@ def training_gaps(window: WindowScores, config: ScoringConfig | None = None) -> 
     """One row per (worker, category) whose complaint rate or punctuality is a training gap."""
     config = config or load_config()
     rules, workers = config.training, window.workers
+    due = workers["orders_served"] + workers["no_shows"]
+    ranked = workers[due >= config.min_orders_ranked] if (due >= config.min_orders_ranked).any() \
+        else workers
     rows: list[dict[str, Any]] = []
     for category in CATEGORIES:
-        team = window.team.get(f"{category}_per100", float("nan"))
         rate = workers[f"shrunk_{category}_per100"]
+        typical = float(ranked[f"shrunk_{category}_per100"].median())
         mentions = workers[f"{category}_mentions"]
-        by_rate = (rate >= max(rules.min_per100, rules.ratio_to_team * team)) & \
+        by_rate = (rate >= max(rules.min_per100, rules.ratio_to_typical * typical)) & \
             (mentions >= rules.min_mentions)
         late = workers["shrunk_on_time_share"] < rules.on_time_share_below
         flagged = by_rate | late if category == "logistics" else by_rate
@@ -45,14 +48,15 @@ def training_gaps(window: WindowScores, config: ScoringConfig | None = None) -> 
             subreason = _top_subreason(row, category)
             if category == "logistics" and not by_rate[worker_id]:
                 subreason = "logistics.late"
-            reason = (f"{category} complaints {rate[worker_id]:.1f}/100 orders (team {team:.1f}), "
+            reason = (f"{category} complaints {rate[worker_id]:.1f}/100 orders "
+                      f"(typical worker {typical:.1f}), "
                       f"{int(mentions[worker_id])} mentions; "
                       f"on-time {row['shrunk_on_time_share']:.0%}")
             rows.append({"worker_id": worker_id, "category": category, "subreason": subreason,
-                         "worker_per100": rate[worker_id], "team_per100": team,
+                         "worker_per100": rate[worker_id], "typical_per100": typical,
                          "mentions": int(mentions[worker_id]),
                          "on_time_share": row["shrunk_on_time_share"], "reason": reason})
-    columns = ["worker_id", "category", "subreason", "worker_per100", "team_per100", "mentions",
+    columns = ["worker_id", "category", "subreason", "worker_per100", "typical_per100", "mentions",
                "on_time_share", "reason"]
     return pd.DataFrame(rows, columns=columns)
 

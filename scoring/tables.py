@@ -65,7 +65,7 @@ TABLES: dict[str, dict[str, str]] = {
     },
     "training_recommendations": {
         "partition_date": "str", "worker_id": "str", "category": "str", "subreason": "str",
-        "worker_per100": "float64", "team_per100": "float64", "mentions": "int64",
+        "worker_per100": "float64", "typical_per100": "float64", "mentions": "int64",
         "on_time_share": "float64", "course_id": "str", "course_title": "str",
         "course_hours": "float64", "evidence_ids": "str", "evidence_quotes": "str", "reason": "str",
     },

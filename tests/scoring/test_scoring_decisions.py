@@ -50,7 +50,7 @@ def test_gaps_flag_the_rude_and_the_late_worker_only() -> None:
     by_worker = gaps.set_index("worker_id")
     assert by_worker.loc["RUDE", "subreason"] == "attitude.rude"  # the most frequent one
     assert by_worker.loc["LATE", "subreason"] == "logistics.late"  # from punctuality
-    assert by_worker.loc["RUDE", "worker_per100"] > 2 * by_worker.loc["RUDE", "team_per100"]
+    assert by_worker.loc["RUDE", "worker_per100"] > 3.5 * by_worker.loc["RUDE", "typical_per100"]
 
 
 def test_recommendation_carries_evidence_masked_quotes_and_course() -> None:
