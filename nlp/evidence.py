@@ -38,9 +38,12 @@ from nlp.taxonomy import CATEGORY_KEYS
 __all__ = ["Hit", "Analysis", "analyse", "find_hits", "find_evidence", "explain", "label_from_hits"]
 
 NEGATION_REACH = 1  # characters allowed between a negator (or its intensifier) and the polar word
+# ... and only these (不会迟到, 没有再迟到, 不是很热情); 不腻很好吃 / 不给就甩脸色 are not negations
+NEGATION_FILLER = frozenset("是会再能够太怎么算很那这要用曾都也还就得的有被过")
 TARGET_SPAN_MAX = 12  # longest "target ... sentiment word" span reported as one piece of evidence
 TARGET_THRESHOLD = 0.5  # |clause sentiment| a target needs to become praise/complaint
-COMPLAINT_RATIO = 0.8  # complaint if complaint weight >= ratio * praise weight
+COMPLAINT_RATIO = 0.5  # complaint if complaint weight >= ratio * praise weight (complaints count double)
+CUES_REACH_OTHER_TARGETS = False  # 服务也很慢: the logistics cue 很慢 also makes 服务 (attitude) negative
 CONTRAST_AFTER = 1.4
 CONTRAST_BEFORE = 0.6
 
@@ -59,9 +62,9 @@ class Hit(NamedTuple):
 class _Item:
     """A hit or a sentiment contribution while the text is being read (mutable factor)."""
 
-    __slots__ = ("cat", "span", "pol", "sub", "start", "end", "base", "factor")
+    __slots__ = ("cat", "span", "pol", "sub", "start", "end", "base", "factor", "cue_cats")
 
-    def __init__(self, cat, span, pol, sub, start, end, base, factor):
+    def __init__(self, cat, span, pol, sub, start, end, base, factor, cue_cats=()):
         self.cat = cat
         self.span = span
         self.pol = pol
@@ -70,6 +73,7 @@ class _Item:
         self.end = end
         self.base = base
         self.factor = factor
+        self.cue_cats = cue_cats  # categories this word is already a cue of (not re-attached)
 
 
 @dataclass
@@ -173,13 +177,18 @@ def analyse(text: str | None, lexicon: Lexicon | None = None) -> Analysis:
         attached: dict[int, list[_Item]] = {}
         if open_targets:
             for it in clause_sent:
-                best = None
+                best = first = None
                 for idx, t in enumerate(open_targets):
+                    if t[0] in it.cue_cats:
+                        continue
+                    if first is None:
+                        first = idx
                     if t[2] <= it.start:
                         best = idx  # nearest preceding target
                 if best is None:
-                    best = 0  # sentiment before every target: the first one
-                attached.setdefault(best, []).append(it)
+                    best = first  # sentiment before every target: the first one
+                if best is not None:
+                    attached.setdefault(best, []).append(it)
         seen_cats: set[tuple[str, int]] = set()
         for idx, (cat, sub, ts, te, word, tfactor) in enumerate(open_targets):
             its = attached.get(idx, [])
@@ -199,11 +208,15 @@ def analyse(text: str | None, lexicon: Lexicon | None = None) -> Analysis:
         clause_sent.clear()
         explicit.clear()
 
+    def reaches(reach: int, s: int) -> bool:
+        gap = s - reach
+        return gap <= 0 or (gap <= NEGATION_REACH and all(c in NEGATION_FILLER for c in text[reach:s]))
+
     def polar(s: int, e: int, info, w: str) -> None:
         nonlocal neg_on, int_factor, int_reach
-        negated = neg_on and s - neg_reach <= NEGATION_REACH
+        negated = neg_on and reaches(neg_reach, s)
         neg_on = False
-        intensity = int_factor if s - int_reach <= 1 else 1.0
+        intensity = int_factor if reaches(int_reach, s) else 1.0
         int_factor = 1.0
         int_reach = -10
         a = neg_start if negated else s
@@ -224,9 +237,10 @@ def analyse(text: str | None, lexicon: Lexicon | None = None) -> Analysis:
             if negated:
                 val = -val * neg_scale * (1.0 if val > 0 else 0.6)
             val *= intensity
-            it = _Item(None, span, 0, None, a, e, val, factor)
+            cue_cats = tuple(c.category for c in info.cues if c.polarity)
+            it = _Item(None, span, 0, None, a, e, val, factor, cue_cats)
             items.append(it)
-            if info.sentiment is not None and not any(c.polarity for c in info.cues):
+            if CUES_REACH_OTHER_TARGETS or not cue_cats:
                 clause_sent.append(it)
 
     for tok in toks:
@@ -237,7 +251,7 @@ def analyse(text: str | None, lexicon: Lexicon | None = None) -> Analysis:
             if s == pe and info.polar:
                 int_factor *= pinfo.intensity
                 int_reach = pe
-                if neg_on and ps - neg_reach <= NEGATION_REACH:
+                if neg_on and reaches(neg_reach, ps):
                     neg_reach = pe
             else:
                 polar(ps, pe, pinfo, pw)
@@ -269,7 +283,7 @@ def analyse(text: str | None, lexicon: Lexicon | None = None) -> Analysis:
             continue
         if not info.polar and not info.cues:
             if info.negator is not None:
-                if neg_on and s - neg_reach <= NEGATION_REACH:
+                if neg_on and reaches(neg_reach, s):
                     neg_on = False  # double negation: 不是不好
                 else:
                     neg_on = True
@@ -282,7 +296,7 @@ def analyse(text: str | None, lexicon: Lexicon | None = None) -> Analysis:
             if info.intensity is not None:
                 int_factor *= info.intensity
                 int_reach = e
-                if neg_on and s - neg_reach <= NEGATION_REACH:
+                if neg_on and reaches(neg_reach, s):
                     neg_reach = e
                 continue
             continue
