@@ -1,14 +1,14 @@
 """Where each source row of a day ended: accepted (in a feedback record), rejected, or missing.
 
 One ledger row per source row of `raw_reviews`, `raw_complaints` and `raw_inbox_feedback`, keyed
-by its feedback id (`review:R…`, `complaint:K…`, `inbox:<sha8>:<id>`, see docs/contracts.md).
-Rows that share an id (duplicates) are matched by count: with three source rows, one accepted and
-two rejected, all three are explained. Accepted or rejected ids with no source row are listed too
-(outcome `no_source`), so both directions of a mismatch show up with their ids.
+by (source table, source id). Accepted rows come from the `source_ids` of the day's records
+(`review:R…`, `complaint:K…`, `inbox:<sha8>:<id>`, see docs/contracts.md); rejected rows from
+`rejected_feedback`. Rows that share a key (duplicates, id-less lines) are matched by count: three
+source rows with one accepted and two rejected are all explained. A rejected row whose id matches
+no source row (an id-less line gets a made-up id) pairs with an id-less source row of its table.
+Whatever stays unmatched is listed: `missing` (a source row nobody accounts for) or `no_source`.
 """
 from __future__ import annotations
-
-import json
 
 import pandas as pd
 
@@ -17,40 +17,31 @@ from storage.warehouse import Warehouse
 SOURCES = {"raw_reviews": ("review_id", "review:"), "raw_complaints": ("complaint_id", "complaint:"),
            "raw_inbox_feedback": ("id", "inbox:")}
 LEDGER_COLUMNS = ("source_table", "source_id", "outcome", "rule", "reason")
+KEY = ["source_table", "source_id"]
 
 
 def source_rows(warehouse: Warehouse, day: str) -> pd.DataFrame:
-    """(source_table, source_id) of every source row of the day, ids in feedback-id form."""
+    """(source_table, source_id) of every source row of the day; '' for a row without id."""
     parts = []
-    for table, (id_column, prefix) in SOURCES.items():
-        columns = [id_column, "file_sha256"] if table == "raw_inbox_feedback" else [id_column]
-        rows = warehouse.read_partition(table, day, columns=columns)
-        ids = rows[id_column].astype("str").fillna("").str.strip()
-        if table == "raw_inbox_feedback":  # an empty id cannot be told apart per file anyway
-            ids = (rows["file_sha256"].astype("str").str[:8] + ":" + ids).where(ids != "", "")
-        parts.append(pd.DataFrame({"source_table": table, "source_id": prefix + ids}))
+    for table, (id_column, _) in SOURCES.items():
+        ids = warehouse.read_partition(table, day, columns=[id_column])[id_column]
+        parts.append(pd.DataFrame({"source_table": table,
+                                   "source_id": ids.astype("str").fillna("").str.strip()}))
     return pd.concat(parts, ignore_index=True)
 
 
-def _rejected_key(row: pd.Series) -> str:
-    """The feedback id of a rejected row: from its payload, else built from table and id."""
-    try:
-        key = json.loads(row["payload"]).get("feedback_id")
-    except (TypeError, ValueError, AttributeError):
-        key = None
-    if isinstance(key, str) and key:
-        return key
-    prefix = SOURCES.get(row["source_table"], ("", ""))[1]
-    return prefix + str(row["source_id"] or "")
-
-
-def rejected_rows(warehouse: Warehouse, day: str) -> pd.DataFrame:
-    rejected = warehouse.read_partition("rejected_feedback", day,
-                                        columns=["source_table", "source_id", "rule", "reason",
-                                                 "payload"])
-    keys = rejected.apply(_rejected_key, axis=1) if len(rejected) else pd.Series([], dtype="str")
-    return pd.DataFrame({"source_table": rejected["source_table"], "source_id": keys,
-                         "rule": rejected["rule"], "reason": rejected["reason"]})
+def accepted_keys(feedback_ids: pd.Series) -> pd.DataFrame:
+    """(source_table, source_id) of feedback ids such as `review:R1` or `inbox:ab12cd34:X1`."""
+    ids = feedback_ids.astype("str")
+    tables = pd.Series("", index=ids.index, dtype="object")
+    raw = ids.copy()
+    for table, (_, prefix) in SOURCES.items():
+        hit = ids.str.startswith(prefix)
+        tables[hit] = table
+        raw[hit] = ids[hit].str.removeprefix(prefix)
+    inbox = tables == "raw_inbox_feedback"
+    raw[inbox] = raw[inbox].str.split(":", n=1).str[-1]  # drop the file's sha8
+    return pd.DataFrame({"source_table": tables, "source_id": raw})
 
 
 def accepted_ids(warehouse: Warehouse, day: str, table: str) -> pd.Series:
@@ -60,22 +51,32 @@ def accepted_ids(warehouse: Warehouse, day: str, table: str) -> pd.Series:
         .reset_index(drop=True)
 
 
+def rejected_rows(warehouse: Warehouse, day: str) -> pd.DataFrame:
+    return warehouse.read_partition("rejected_feedback", day,
+                                    columns=["source_table", "source_id", "rule", "reason"])
+
+
+def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(nth=frame.groupby(KEY).cumcount())
+
+
 def build_ledger(sources: pd.DataFrame, accepted: pd.Series,
                  rejected: pd.DataFrame) -> pd.DataFrame:
-    """Match source rows to accepted ids and rejected rows, by id and count."""
-    sources = sources.assign(nth=sources.groupby("source_id").cumcount())
+    """Match source rows to accepted ids and rejected rows, by key and count."""
+    known = set(zip(sources["source_table"], sources["source_id"]))
+    rejected = rejected.assign(source_id=[
+        i if (t, i) in known else "" for t, i in
+        zip(rejected["source_table"], rejected["source_id"].astype("str").fillna(""))],
+        shown_id=rejected["source_id"])
     explained = pd.concat([
-        pd.DataFrame({"source_id": accepted.astype("str"), "outcome": "accepted",
-                      "rule": None, "reason": None, "origin": None}),
-        pd.DataFrame({"source_id": rejected["source_id"].astype("str"), "outcome": "rejected",
-                      "rule": rejected["rule"], "reason": rejected["reason"],
-                      "origin": rejected["source_table"]}),
+        accepted_keys(accepted).assign(outcome="accepted", rule=None, reason=None, shown_id=None),
+        rejected.assign(outcome="rejected").loc[:, [*KEY, "outcome", "rule", "reason", "shown_id"]],
     ], ignore_index=True)
-    explained = explained.assign(nth=explained.groupby("source_id").cumcount())
-    ledger = sources.merge(explained, on=["source_id", "nth"], how="outer", indicator=True)
+    ledger = _numbered(sources).merge(_numbered(explained), on=[*KEY, "nth"], how="outer",
+                                      indicator=True)
     ledger["outcome"] = ledger["outcome"].where(ledger["_merge"] != "left_only", "missing")
     ledger.loc[ledger["_merge"] == "right_only", "outcome"] = "no_source"
-    ledger["source_table"] = ledger["source_table"].fillna(ledger["origin"]).fillna("")
+    ledger["source_id"] = ledger["shown_id"].where(ledger["source_id"] == "", ledger["source_id"])
     return ledger.loc[:, list(LEDGER_COLUMNS)].astype("object").reset_index(drop=True)
 
 

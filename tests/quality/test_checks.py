@@ -80,7 +80,7 @@ def test_reconciliation_names_a_lost_source_row(warehouse_url) -> None:
     assert not result.passed
     assert result.metadata["difference"].value == 1
     examples = [e for f in result.metadata["failed"].value for e in f["examples"]]
-    assert {"source_table": "raw_reviews", "source_id": "review:R_LOST", "outcome": "missing"} in [
+    assert {"source_table": "raw_reviews", "source_id": "R_LOST", "outcome": "missing"} in [
         {k: e.get(k) for k in ("source_table", "source_id", "outcome")} for e in examples]
 
 
