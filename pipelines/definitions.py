@@ -6,6 +6,7 @@ transformers, Great Expectations) are imported inside the steps that need them, 
 """
 
 import importlib
+import json
 import logging
 import os
 import pkgutil
@@ -76,12 +77,13 @@ def _env(name: str) -> EnvVar | None:
 
 
 def build_resources(backend: str | None = None) -> dict[str, object]:
-    """The resources, configured from FEEDBACK_* variables (FEEDBACK_CLASSIFIER_BACKEND too)."""
+    """The resources, configured from the FEEDBACK_* variables (README, "Settings")."""
     chosen = backend or os.environ.get("FEEDBACK_CLASSIFIER_BACKEND") or "model"
     return {
         "source_db": SourceDatabaseResource(url=_env("FEEDBACK_SOURCE_URL")),
         "warehouse": WarehouseResource(url=_env("FEEDBACK_WAREHOUSE_URL")),
-        "inbox": InboxResource(path=_env("FEEDBACK_INBOX")),
+        "inbox": InboxResource(path=_env("FEEDBACK_INBOX"), column_mapping=json.loads(
+            os.environ.get("FEEDBACK_INBOX_COLUMNS") or "{}")),
         "classifier": ClassifierResource(backend=chosen, model_dir=_env("FEEDBACK_MODEL_DIR")),
     }
 

@@ -12,6 +12,9 @@ TABLES = ("raw_reviews", "raw_complaints", "raw_orders", "raw_inbox_feedback", "
           "classified_feedback", "rejected_feedback", "worker_daily_scores", "worker_scorecards",
           "training_recommendations", "incentive_decisions")
 
+# Step events stay in the run's event log (the UI shows them); the console gets warnings only.
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     when = parser.add_mutually_exclusive_group(required=True)
@@ -52,7 +55,7 @@ def run_days(days: list[str], backend: str | None = None,
         started = time.monotonic()
         progress(f"[{number}/{len(days)}] {day}: running ...")
         result = job.execute_in_process(partition_key=day, instance=dagster_instance,
-                                        raise_on_error=False)
+                                        raise_on_error=False, run_config=QUIET)
         seconds = time.monotonic() - started
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         state = "ok" if result.success else f"FAILED steps: {', '.join(failed)}"
