@@ -51,8 +51,8 @@ def _serious_attitude(feedback: pd.DataFrame, config: ScoringConfig) -> pd.Serie
     agent = feedback.get("agent_category", pd.Series("", index=feedback.index)).fillna("")
     subreasons = feedback["subreasons"].fillna("").astype("str").str.split(";")
     serious_sub = subreasons.map(lambda keys: bool(set(keys) & set(config.serious_subreasons)))
-    classified = (_aspect(feedback, "attitude") == -1) & serious_sub
-    return is_complaint & ((agent.astype("str") == config.serious_agent_category) | classified)
+    agent_says = agent.astype("str") == config.serious_agent_category
+    return is_complaint & (_aspect(feedback, "attitude") == -1) & (serious_sub | agent_says)
 
 
 def _sla_counts(feedback: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:

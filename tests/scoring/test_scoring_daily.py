@@ -52,18 +52,25 @@ def test_complaint_sla_shares_and_serious_attitude() -> None:
         feedback_row("complaint:K2", "W2", NOON, kind="complaint", aspects={"skill": -1},
                      subreasons="skill.not_clean", responded_min=45, resolved_h=30),
         feedback_row("complaint:K3", "W2", NOON, kind="complaint", agent_category="attitude",
+                     aspects={"attitude": -1}, subreasons="attitude.impatient",
                      responded_min=None, resolved_h=None),
         feedback_row("complaint:K4", "W2", NOON, kind="complaint", aspects={"attitude": -1},
                      subreasons="attitude.phone_use", responded_min=25, resolved_h=60),
     ]
+    # the agent misfiled a damage complaint under attitude
+    misfiled = feedback_row("complaint:K5", "W2", NOON, kind="complaint", aspects={"skill": -1},
+                            subreasons="skill.damage", agent_category="attitude")
     row = _by_worker([], feedback).loc["W2"]
     assert row.complaints == 4 and row.reviews == 0
     assert row.responded_30m_share == pytest.approx(2 / 4)
     assert row.resolved_24h_share == pytest.approx(1 / 4)
     assert row.resolved_48h_share == pytest.approx(2 / 4)
-    # K1 (rude, classifier) and K3 (agent filed under attitude); phone use is not serious
+    # K1 (rude) and K3 (agent and classifier agree on attitude); phone use alone is not serious
     assert row.serious_attitude_complaints == 2
-    assert row.attitude_mentions == 3  # K1, K3 (agent's category) and K4
+    assert row.attitude_mentions == 3
+    with_misfiled = _by_worker([], [*feedback, misfiled]).loc["W2"]
+    assert with_misfiled.serious_attitude_complaints == 2  # an agent's label alone never excludes
+    assert with_misfiled.attitude_mentions == 4  # but it still counts as an attitude mention
     assert pd.isna(row.attitude_per100)  # no orders that day: no rate, not a division by zero
 
 
