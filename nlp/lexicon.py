@@ -37,6 +37,9 @@ LEXICON_FILES = (
     "contrast.txt",
     "skip.txt",
 )
+# A "re:" phrase must contain one of these units (小时, 分钟, 天, 次, 块, 元 ...): texts without any
+# of them skip the regular expressions.
+REGEX_TRIGGER = frozenset("时钟分天次遍块元")
 # clause / sentence punctuation (matched as tokens too)
 CLAUSE_BREAKS = "，,、：:"
 SENTENCE_BREAKS = "。.！!？?；;…~～\n "
@@ -82,11 +85,13 @@ class Lexicon:
             name = f"r{i}"
             if re.compile(rx).groups:
                 raise ValueError(f"lexicon regex must not contain groups: {rx!r}")
+            if not REGEX_TRIGGER.intersection(rx):
+                raise ValueError(f"lexicon regex needs a unit ({''.join(sorted(REGEX_TRIGGER))}): {rx!r}")
             parts.append(f"(?P<{name}>{rx})")
             self.regex_infos[name] = TokenInfo(word=rx, cues=(cue,))
         self.pattern = re.compile("|".join(parts)) if parts else None
-        # the numeric phrases all end in a unit; skip the regex when no unit character occurs
-        self._regex_trigger = frozenset("时钟分天次遍") if parts else frozenset()
+        # the numeric phrases all need a unit; skip the regex when no unit character occurs
+        self._regex_trigger = REGEX_TRIGGER if parts else frozenset()
         # Phrase lookup: Python's re tries the alternatives of a big alternation one by one, so a
         # 2,500-phrase trie regex costs ~40 us per 40 characters; a greedy longest-match scan over a
         # dict indexed by the first two characters costs ~9 us.

@@ -71,3 +71,42 @@ def test_more_clear_cases():
 def test_mixed_review_keeps_both_sides():
     row = _one("服务员态度很好，但是上菜太慢了")
     assert row["attitude"] == 1 and row["logistics"] == -1 and row["category"] == "logistics"
+
+
+def test_home_service_phrasings():
+    cases = {
+        "说好做四个小时，三个小时不到就走了": ("logistics", -1, "logistics.left_early"),
+        "师傅说要加200块才给洗空调": ("attitude", -1, "attitude.tip_or_extra_charge"),
+        "临时改了三次时间": ("logistics", -1, "logistics.rescheduled"),
+        "希望下次能准时一点": ("logistics", -1, "logistics.late"),
+        "能不能别再迟到了": ("logistics", -1, "logistics.late"),
+        "钟点工干活磨磨蹭蹭，一直看时间": ("attitude", -1, "attitude.careless_attitude"),
+        "月嫂给宝宝洗澡、抚触、拍嗝都很熟练，月子餐也做得好吃": ("skill", 1, None),
+        "阿姨没有迟到，也很有礼貌": ("logistics", 1, None),
+        "不迟到不早退，家里收拾得整整齐齐": ("logistics", 1, None),
+        "育儿嫂带孩子的时候一直在玩手机，孩子摔了都不知道": ("attitude", -1, "attitude.phone_use"),
+    }
+    df = RuleClassifier().predict(list(cases))
+    for (text, (cat, label, sub)), (_, row) in zip(cases.items(), df.iterrows()):
+        assert row[cat] == label, (text, row.to_dict())
+        if sub:
+            assert sub in row["subreasons"].split(";"), (text, row["subreasons"])
+
+
+def test_load_with_lexicon_override(tmp_path):
+    import shutil
+    from importlib import resources
+
+    src = resources.files("nlp").joinpath("data", "lexicon")
+    dst = tmp_path / "lexicon"
+    dst.mkdir()
+    for f in src.iterdir():
+        if f.name.endswith(".txt"):
+            (dst / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    with open(dst / "aspects.txt", "a", encoding="utf-8") as fh:
+        fh.write("\n[attitude.rude complaint]\n阴着脸\n")
+    custom = RuleClassifier.load(tmp_path)
+    assert custom.version != RuleClassifier().version
+    assert custom.predict(["阿姨一直阴着脸"]).loc[0, "attitude"] == -1
+    assert RuleClassifier.load(tmp_path / "missing").version == RuleClassifier().version
+    shutil.rmtree(dst)
