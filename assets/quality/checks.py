@@ -164,7 +164,7 @@ def _mean_drift(context: AssetCheckExecutionContext, warehouse: WarehouseResourc
     if band is None:
         return skipped(context, f"fewer than {drift.MIN_HISTORY_DAYS} days of history")
     frame = warehouse.get().read_partition("classified_feedback", day, columns=[column])
-    today = float(frame[column].mean()) if len(frame) else None
+    today = round(float(frame[column].mean()), 4) if len(frame) else None
     return validate(context, warehouse.get(), build(day, band), frame, WARN,  # type: ignore[operator]
                     {f"mean_{column}_today": today})
 

@@ -20,7 +20,8 @@ from assets.quality.suites import Suite
 from storage.quality_results import QualityRow, write_results
 from storage.warehouse import Warehouse
 
-GX_DOCS_DIR = Path("var/gx_docs")  # ignored; relative to the working directory like var/*.db
+# Ignored; relative to the working directory like var/*.db. None skips data docs (fast tests).
+GX_DOCS_DIR: Path | None = Path("var/gx_docs")
 
 
 def _cell(value: Any) -> str:
@@ -53,8 +54,9 @@ def check_metadata(suite: Suite, result: SuiteResult, extra: dict[str, Any]) -> 
         "expectations_failed": len(result.failed),
         "failed": MetadataValue.json(failures(result)),
         "expectations": MetadataValue.md(expectations_table(result)),
-        "gx_data_docs": MetadataValue.path(str((GX_DOCS_DIR / "index.html").resolve())),
     }
+    if GX_DOCS_DIR is not None:
+        metadata["gx_data_docs"] = MetadataValue.path(str((GX_DOCS_DIR / "index.html").resolve()))
     if suite.baseline:
         metadata["baseline"] = MetadataValue.json(json_safe(dict(suite.baseline)))
     metadata.update(extra)

@@ -28,8 +28,16 @@ def warehouse(warehouse_url: str) -> Iterator["Warehouse"]:  # noqa: F821
 
 
 @pytest.fixture(autouse=True)
+def no_gx_docs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No data docs by default (faster, and never into the repository's var/)."""
+    from assets.quality import results
+
+    monkeypatch.setattr(results, "GX_DOCS_DIR", None)
+
+
+@pytest.fixture()
 def gx_docs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Data docs go to the test's folder, never into the repository's var/."""
+    """Data docs built into the test's own folder."""
     from assets.quality import results
 
     folder = tmp_path / "gx_docs"
