@@ -24,7 +24,7 @@ class Chart:
 
     @property
     def empty(self) -> bool:
-        return not (self.points or self.bars)
+        return not (self.points or self.bars or self.x_labels)
 
 
 def _y(value: float, low: float, high: float) -> float:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from service.auth import ROLES
 
@@ -25,8 +26,9 @@ def run(args: argparse.Namespace) -> int:
     engine = open_warehouse(args.warehouse_url or default_warehouse_url()).engine
     if args.action == "create":
         token = create_token(engine, args.name, args.role)
-        print(token)
-        print(f"# role {args.role}, name {args.name!r}: store it now, it is not shown again")
+        print(token, flush=True)
+        print(f"token for role {args.role}, name {args.name!r}: store it now, it is not shown again",
+              file=sys.stderr)
         return 0
     if args.action == "list":
         print(f"{'id':<10}{'role':<9}{'created':<21}{'revoked':<21}name")

@@ -42,9 +42,16 @@ def chinese_name(key: str | None) -> str:
     return taxonomy.name_zh(key) if key and key in taxonomy else ("无投诉" if key == "none" else key or "")
 
 
+def service_names(keys: str | None) -> str:
+    """'cleaning;nanny' -> '保洁 育儿嫂' (unknown keys are shown as they are)."""
+    return " ".join(SERVICE_TYPES.get(k, k) for k in (keys or "").split(";") if k)
+
+
 templates.env.globals["zh"] = chinese_name
+templates.env.filters["services"] = service_names
 SESSION_COOKIE = "fb_session"
-SERVICE_TYPES = ("cleaning", "nanny", "maternity", "eldercare", "appliance")
+SERVICE_TYPES = {"cleaning": "保洁", "nanny": "育儿嫂", "maternity": "月嫂", "eldercare": "护老",
+                 "appliance": "家电清洗"}
 POLARITIES = {"-1": "投诉", "0": "中性", "1": "表扬"}
 LANDING = {"quality": "/inbox", "hr": "/workers", "admin": "/inbox"}
 
