@@ -24,6 +24,18 @@ def run_to_scores(resources: Mapping[str, Any], day: str,
         instance=dg.DagsterInstance.ephemeral())
 
 
+def run_assets(resources: Mapping[str, Any], day: str, selection: dg.AssetSelection,
+               with_checks: bool = True) -> dg.ExecuteInProcessResult:
+    """Materialize a selection of the real graph for `day` (optionally without its checks)."""
+    from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
+
+    selection = selection.required_multi_asset_neighbors()
+    return dg.materialize(
+        [*ALL_ASSETS, *ALL_CHECKS], partition_key=day, resources=dict(resources),
+        selection=selection if with_checks else selection.without_checks(),
+        raise_on_error=False, instance=dg.DagsterInstance.ephemeral())
+
+
 def archive_inbox(resources: Mapping[str, Any], day: str) -> list[Any]:
     """Let the inbox sensor's logic archive (or reject) every dropped file, received late on `day`.
 
