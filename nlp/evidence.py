@@ -62,9 +62,9 @@ class Hit(NamedTuple):
 class _Item:
     """A hit or a sentiment contribution while the text is being read (mutable factor)."""
 
-    __slots__ = ("cat", "span", "pol", "sub", "start", "end", "base", "factor", "cue_cats")
+    __slots__ = ("cat", "span", "pol", "sub", "start", "end", "base", "factor", "cue_cats", "post_only")
 
-    def __init__(self, cat, span, pol, sub, start, end, base, factor, cue_cats=()):
+    def __init__(self, cat, span, pol, sub, start, end, base, factor, cue_cats=(), post_only=False):
         self.cat = cat
         self.span = span
         self.pol = pol
@@ -74,6 +74,7 @@ class _Item:
         self.base = base
         self.factor = factor
         self.cue_cats = cue_cats  # categories this word is already a cue of (not re-attached)
+        self.post_only = post_only  # attaches only to a target before it
 
 
 @dataclass
@@ -185,7 +186,7 @@ def analyse(text: str | None, lexicon: Lexicon | None = None) -> Analysis:
                         first = idx
                     if t[2] <= it.start:
                         best = idx  # nearest preceding target
-                if best is None:
+                if best is None and not it.post_only:
                     best = first  # sentiment before every target: the first one
                 if best is not None:
                     attached.setdefault(best, []).append(it)
@@ -238,7 +239,7 @@ def analyse(text: str | None, lexicon: Lexicon | None = None) -> Analysis:
                 val = -val * neg_scale * (1.0 if val > 0 else 0.6)
             val *= intensity
             cue_cats = tuple(c.category for c in info.cues if c.polarity)
-            it = _Item(None, span, 0, None, a, e, val, factor, cue_cats)
+            it = _Item(None, span, 0, None, a, e, val, factor, cue_cats, info.post_only)
             items.append(it)
             if CUES_REACH_OTHER_TARGETS or not cue_cats:
                 clause_sent.append(it)

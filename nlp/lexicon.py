@@ -4,7 +4,7 @@ Files (UTF-8, ``#`` comments):
 
 * ``aspects.txt`` – sections ``[<category|sub-reason> complaint|praise|neutral]`` of cue phrases
   per aspect, plus ``re: <regex>`` lines for numeric phrases (等了40分钟, 晚了半小时);
-* ``sentiment_positive.txt`` / ``sentiment_negative.txt`` – ``word [weight]``;
+* ``sentiment_positive.txt`` / ``sentiment_negative.txt`` – ``word [weight] [after]``;
 * ``negators.txt`` – ``word [scale]``; ``intensifiers.txt`` – ``word factor [ambiguous]``;
 * ``contrast.txt`` – ``word after|before [factor] [neg]``;
 * ``skip.txt`` – words that contain a negator or cue but are neither (不但, 慢慢, 菜单).
@@ -62,6 +62,7 @@ class TokenInfo:
     ambiguous: bool = False  # intensifier only directly before a polar word
     contrast: str | None = None  # "after" | "before"
     skip: bool = False
+    post_only: bool = False  # sentiment word that only describes an aspect word before it
     brk: int = 0  # 1 clause break, 2 sentence break
 
     @property
@@ -274,6 +275,7 @@ def lexicon_from_texts(files: dict[str, str], source: str = "package") -> Lexico
             word = parts[0]
             weight = float(parts[1]) if len(parts) > 1 else 1.0
             tok(word).sentiment = sign * weight
+            tok(word).post_only = "after" in parts[2:]
 
     for line in _lines(files["negators.txt"]):
         parts = line.split()

@@ -228,6 +228,9 @@ _ADDRESS_RE = re.compile(
     # building/unit/room without a compound name: needs 栋/幢/单元/号楼/室/座 somewhere
     rf"|{_NB}{_NUM}(?:号楼|栋|幢|单元|座)(?:{_UNIT})*(?:[0-9]{{3,4}}(?![0-9]))?"
     rf"|{_NB}[0-9]{{3,4}}室"
+    # floor + room (3楼302), and numbers introduced as room / door numbers (房间号1502)
+    rf"|{_NB}[0-9]{{1,2}}(?:楼|层)[0-9]{{3,4}}(?![0-9])"
+    rf"|(?<=房间号|门牌号)[:：\s]*[A-Za-z]?[0-9]{{2,5}}(?![0-9])|(?<=房号|门牌|房间)[:：\s]*[A-Za-z]?[0-9]{{3,5}}(?![0-9])"
 )
 
 # --- names ---

@@ -91,3 +91,43 @@ def test_mask_pii_empty_and_idempotent():
     assert mask_pii("") == ""
     once = mask_pii("电话13812345678，住幸福小区5号楼1203，李女士")
     assert mask_pii(once) == once
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("微信同号13812345678", "微信同号[手机号]"),
+        ("阿姨电话是138-0013-8000", "阿姨电话是[手机号]"),
+        ("18812345678阿姨说", "[手机号]阿姨说"),
+        ("身份证号码：44030119851212345x", "身份证号码：[身份证]"),
+        ("房间号1502", "房间号[地址]"),
+        ("住在3楼302", "住在[地址]"),
+    ],
+)
+def test_mask_pii_more(raw, expected):
+    assert mask_pii(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["订单号13812345678", "价格¥1380，13800元", "9:00-12:00，2024/05/03，20240503", "268-300元",
+             "打了12345热线", "工号8866的阿姨", "在2楼等，一楼大厅"],
+)
+def test_mask_pii_keeps_more(text):
+    assert mask_pii(text) == text
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_alphabet = st.sampled_from(list("阿姨很好不迟到了，。！? 0123456789１２-+@.<>/&;abcXx微信号路小区栋室女士先生王李") +
+                            ["\u200b", "\x00", "\ud800", "😊", "👨\u200d👩", "\u3000", "訂單", "態度"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_alphabet, max_size=60).map("".join))
+def test_normalise_and_mask_never_fail(text):
+    once = normalise(text)
+    assert normalise(once) == once
+    assert not any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in once)
+    masked = mask_pii(once)
+    assert mask_pii(masked) == masked
