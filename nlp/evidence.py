@@ -153,174 +153,189 @@ def analyse(text: str | None, lexicon: Lexicon | None = None) -> Analysis:
     lex = lexicon or load_lexicon()
     if not text:
         return Analysis(text="", hits={}, sentiment_score=0.0, sentiment_terms=[])
-    toks = lex.tokenize(text)
+    reader = _Reader(text)
+    for tok in lex.tokenize(text):
+        reader.feed(tok)
+    return reader.result()
 
-    items: list[_Item] = []  # hits and sentiment contributions, in reading order
-    sent_start = 0  # index in items where the current sentence starts
-    factor = 1.0  # contrast weight for what is read next
-    neg_on = False
-    neg_start = neg_reach = 0
-    neg_scale = 1.0
-    int_factor = 1.0
-    int_reach = -10
-    pending_amb = None  # an ambiguous intensifier (好) waiting for the next token
-    # current clause
-    targets: list[tuple[str, str | None, int, int, str, float]] = []
-    clause_sent: list[_Item] = []  # general sentiment items of the clause (not aspect cues)
-    explicit: set[str] = set()
 
-    def close_clause() -> None:
-        if not targets:
-            clause_sent.clear()
-            explicit.clear()
+class _Reader:
+    """The state machine behind :func:`analyse`: feed it the lexicon tokens left to right."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.items: list[_Item] = []  # hits and sentiment contributions, in reading order
+        self.sent_start = 0  # index in items where the current sentence starts
+        self.factor = 1.0  # contrast weight for what is read next
+        self.neg_on = False
+        self.neg_start = self.neg_reach = 0
+        self.neg_scale = 1.0
+        self.int_factor = 1.0
+        self.int_reach = -10
+        self.pending_amb = None  # an ambiguous intensifier (好) waiting for the next token
+        # the current clause
+        self.targets: list[tuple[str, str | None, int, int, str, float]] = []
+        self.clause_sent: list[_Item] = []  # general sentiment words that may describe a target
+        self.explicit: set[str] = set()  # categories with an explicit cue in the clause
+
+    def feed(self, tok: tuple) -> None:
+        s, e, info, w = tok
+        if self.pending_amb is not None:
+            self._resolve_ambiguous(s, info)
+        if info.brk:
+            self._close_clause()
+            self._reset_modifiers()
+            if info.brk == 2:
+                self.factor = 1.0
+                self.sent_start = len(self.items)
+        elif info.skip:
             return
-        open_targets = [t for t in targets if t[0] not in explicit]
-        attached: dict[int, list[_Item]] = {}
-        if open_targets:
-            for it in clause_sent:
-                best = first = None
-                for idx, t in enumerate(open_targets):
-                    if t[0] in it.cue_cats:
-                        continue
-                    if first is None:
-                        first = idx
-                    if t[2] <= it.start:
-                        best = idx  # nearest preceding target
-                if best is None and not it.post_only:
-                    best = first  # sentiment before every target: the first one
-                if best is not None:
-                    attached.setdefault(best, []).append(it)
-        seen_cats: set[tuple[str, int]] = set()
-        for idx, (cat, sub, ts, te, word, tfactor) in enumerate(open_targets):
-            its = attached.get(idx, [])
-            score = sum(it.base for it in its)
-            if score >= TARGET_THRESHOLD or score <= -TARGET_THRESHOLD:
-                pol = 1 if score > 0 else -1
-                a = min([ts] + [it.start for it in its])
-                b = max([te] + [it.end for it in its])
-                span = text[a:b] if b - a <= TARGET_SPAN_MAX else " ".join([word] + [it.span for it in its])
-                items.append(_Item(cat, span, pol, sub, a, b, 0.8, tfactor))
+        elif info.contrast is not None:
+            self._contrast(info.contrast)
+            if info.negator is not None or info.intensity is not None:
+                self._modifier(s, e, info)
+        elif info.ambiguous:
+            self.pending_amb = tok
+        elif info.polar or info.cues:
+            self._polar(s, e, info, w)
+        else:
+            self._modifier(s, e, info)
+
+    def result(self) -> Analysis:
+        if self.pending_amb is not None:
+            self._polar(*self.pending_amb)
+            self.pending_amb = None
+        self._close_clause()
+        hits: dict[str, list[Hit]] = {}
+        score = 0.0
+        terms: list[tuple[str, float]] = []
+        for it in self.items:
+            if it.cat is None:
+                v = it.base * it.factor
+                score += v
+                terms.append((it.span, v))
             else:
-                if (cat, ts) in seen_cats:
-                    continue
-                items.append(_Item(cat, word, 0, sub, ts, te, 0.0, tfactor))
-            seen_cats.add((cat, ts))
-        targets.clear()
-        clause_sent.clear()
-        explicit.clear()
+                hits.setdefault(it.cat, []).append(
+                    Hit(it.span, it.pol, it.sub, it.start, it.end, it.base * it.factor))
+        for cat_hits in hits.values():
+            cat_hits.sort(key=lambda h: h.start)
+        return Analysis(text=self.text, hits=hits, sentiment_score=score, sentiment_terms=terms)
 
-    def reaches(reach: int, s: int) -> bool:
+    # -- modifiers ------------------------------------------------------------------------------
+    def _reaches(self, reach: int, s: int) -> bool:
         gap = s - reach
-        return gap <= 0 or (gap <= NEGATION_REACH and all(c in NEGATION_FILLER for c in text[reach:s]))
+        return gap <= 0 or (gap <= NEGATION_REACH
+                            and all(c in NEGATION_FILLER for c in self.text[reach:s]))
 
-    def polar(s: int, e: int, info, w: str) -> None:
-        nonlocal neg_on, int_factor, int_reach
-        negated = neg_on and reaches(neg_reach, s)
-        neg_on = False
-        intensity = int_factor if reaches(int_reach, s) else 1.0
-        int_factor = 1.0
-        int_reach = -10
-        a = neg_start if negated else s
-        span = text[a:e] if negated else w
+    def _reset_modifiers(self) -> None:
+        self.neg_on = False
+        self.int_factor, self.int_reach = 1.0, -10
+
+    def _modifier(self, s: int, e: int, info) -> None:
+        if info.negator is not None:
+            if self.neg_on and self._reaches(self.neg_reach, s):
+                self.neg_on = False  # double negation: 不是不好
+            else:
+                self.neg_on, self.neg_start, self.neg_scale = True, s, info.negator
+            self.neg_reach = e
+            if info.intensity is not None:
+                self.int_factor, self.int_reach = info.intensity, e
+        elif info.intensity is not None:
+            self.int_factor *= info.intensity
+            self.int_reach = e
+            if self.neg_on and self._reaches(self.neg_reach, s):
+                self.neg_reach = e
+
+    def _resolve_ambiguous(self, s: int, info) -> None:
+        """好 right before a polar word is an intensifier (好慢), else the positive word 好."""
+        ps, pe, pinfo, pw = self.pending_amb
+        self.pending_amb = None
+        if s == pe and info.polar:
+            self.int_factor *= pinfo.intensity
+            self.int_reach = pe
+            if self.neg_on and self._reaches(self.neg_reach, ps):
+                self.neg_reach = pe
+        else:
+            self._polar(ps, pe, pinfo, pw)
+
+    def _contrast(self, kind: str) -> None:
+        self._close_clause()
+        if kind == "after":
+            for it in self.items[self.sent_start:]:
+                it.factor = min(it.factor, CONTRAST_BEFORE)
+            self.factor = CONTRAST_AFTER
+        else:
+            self.factor = CONTRAST_BEFORE
+        self._reset_modifiers()
+
+    # -- polar words and targets ----------------------------------------------------------------
+    def _polar(self, s: int, e: int, info, w: str) -> None:
+        negated = self.neg_on and self._reaches(self.neg_reach, s)
+        intensity = self.int_factor if self._reaches(self.int_reach, s) else 1.0
+        self._reset_modifiers()
+        a = self.neg_start if negated else s
+        span = self.text[a:e] if negated else w
         cue_val = 0.0
         for cue in info.cues:
             if cue.polarity == 0:
-                targets.append((cue.category, cue.subreason, s, e, w, factor))
+                self.targets.append((cue.category, cue.subreason, s, e, w, self.factor))
                 continue
             pol = -cue.polarity if negated else cue.polarity
             base = 0.8 if (negated and cue.polarity < 0) else 1.0
-            items.append(_Item(cue.category, span, pol, cue.subreason, a, e, base, factor))
-            explicit.add(cue.category)
+            self.items.append(_Item(cue.category, span, pol, cue.subreason, a, e, base, self.factor))
+            self.explicit.add(cue.category)
             if cue_val == 0.0:
                 cue_val = float(cue.polarity)
         val = info.sentiment if info.sentiment is not None else cue_val
-        if val:
-            if negated:
-                val = -val * neg_scale * (1.0 if val > 0 else 0.6)
-            val *= intensity
-            cue_cats = tuple(c.category for c in info.cues if c.polarity)
-            it = _Item(None, span, 0, None, a, e, val, factor, cue_cats, info.post_only)
-            items.append(it)
-            if CUES_REACH_OTHER_TARGETS or not cue_cats:
-                clause_sent.append(it)
+        if not val:
+            return
+        if negated:  # 不好 is as bad as 好 is good; 不差 is only mildly good
+            val = -val * self.neg_scale * (1.0 if val > 0 else 0.6)
+        cue_cats = tuple(c.category for c in info.cues if c.polarity)
+        it = _Item(None, span, 0, None, a, e, val * intensity, self.factor, cue_cats, info.post_only)
+        self.items.append(it)
+        if CUES_REACH_OTHER_TARGETS or not cue_cats:
+            self.clause_sent.append(it)
 
-    for tok in toks:
-        s, e, info, w = tok
-        if pending_amb is not None:
-            ps, pe, pinfo, pw = pending_amb
-            pending_amb = None
-            if s == pe and info.polar:
-                int_factor *= pinfo.intensity
-                int_reach = pe
-                if neg_on and reaches(neg_reach, ps):
-                    neg_reach = pe
-            else:
-                polar(ps, pe, pinfo, pw)
-        if info.brk:
-            close_clause()
-            neg_on = False
-            int_factor, int_reach = 1.0, -10
-            if info.brk == 2:
-                factor = 1.0
-                sent_start = len(items)
-            continue
-        if info.skip:
-            continue
-        if info.contrast is not None:
-            close_clause()
-            if info.contrast == "after":
-                for it in items[sent_start:]:
-                    if it.factor > CONTRAST_BEFORE:
-                        it.factor = CONTRAST_BEFORE
-                factor = CONTRAST_AFTER
-            else:
-                factor = CONTRAST_BEFORE
-            neg_on = False
-            int_factor, int_reach = 1.0, -10
-            if info.negator is None and info.intensity is None:
-                continue
-        if info.ambiguous:
-            pending_amb = tok
-            continue
-        if not info.polar and not info.cues:
-            if info.negator is not None:
-                if neg_on and reaches(neg_reach, s):
-                    neg_on = False  # double negation: 不是不好
-                else:
-                    neg_on = True
-                    neg_start = s
-                    neg_scale = info.negator
-                neg_reach = e
-                if info.intensity is not None:
-                    int_factor, int_reach = info.intensity, e
-                continue
-            if info.intensity is not None:
-                int_factor *= info.intensity
-                int_reach = e
-                if neg_on and reaches(neg_reach, s):
-                    neg_reach = e
-                continue
-            continue
-        polar(s, e, info, w)
-    if pending_amb is not None:
-        polar(*pending_amb)
-    close_clause()
+    def _attach(self, open_targets: list) -> dict[int, list[_Item]]:
+        """Each sentiment word of the clause goes to the nearest target before it (else the first
+        one after it), skipping targets of a category the word is itself a cue of."""
+        attached: dict[int, list[_Item]] = {}
+        for it in self.clause_sent:
+            best = first = None
+            for idx, t in enumerate(open_targets):
+                if t[0] in it.cue_cats:
+                    continue
+                if first is None:
+                    first = idx
+                if t[2] <= it.start:
+                    best = idx
+            if best is None and not it.post_only:
+                best = first
+            if best is not None:
+                attached.setdefault(best, []).append(it)
+        return attached
 
-    hits: dict[str, list[Hit]] = {}
-    score = 0.0
-    terms: list[tuple[str, float]] = []
-    for it in items:
-        if it.cat is None:
-            v = it.base * it.factor
-            score += v
-            terms.append((it.span, v))
-        else:
-            hits.setdefault(it.cat, []).append(
-                Hit(it.span, it.pol, it.sub, it.start, it.end, it.base * it.factor)
-            )
-    for cat_hits in hits.values():
-        cat_hits.sort(key=lambda h: h.start)
-    return Analysis(text=text, hits=hits, sentiment_score=score, sentiment_terms=terms)
+    def _close_clause(self) -> None:
+        if self.targets:
+            open_targets = [t for t in self.targets if t[0] not in self.explicit]
+            attached = self._attach(open_targets) if open_targets else {}
+            seen: set[tuple[str, int]] = set()
+            for idx, (cat, sub, ts, te, word, tfactor) in enumerate(open_targets):
+                its = attached.get(idx, [])
+                score = sum(it.base for it in its)
+                if abs(score) >= TARGET_THRESHOLD:
+                    a = min([ts] + [it.start for it in its])
+                    b = max([te] + [it.end for it in its])
+                    span = (self.text[a:b] if b - a <= TARGET_SPAN_MAX
+                            else " ".join([word] + [it.span for it in its]))
+                    self.items.append(_Item(cat, span, 1 if score > 0 else -1, sub, a, b, 0.8, tfactor))
+                elif (cat, ts) not in seen:
+                    self.items.append(_Item(cat, word, 0, sub, ts, te, 0.0, tfactor))
+                seen.add((cat, ts))
+            self.targets.clear()
+        self.clause_sent.clear()
+        self.explicit.clear()
 
 
 def find_hits(text: str | None, lexicon: Lexicon | None = None) -> dict[str, list[Hit]]:
