@@ -65,9 +65,10 @@ class TokenInfo:
     post_only: bool = False  # sentiment word that only describes an aspect word before it
     brk: int = 0  # 1 clause break, 2 sentence break
 
-    @property
-    def polar(self) -> bool:
-        return self.sentiment is not None or any(c.polarity for c in self.cues)
+    polar: bool = False  # has a sentiment value or a praise/complaint cue (set by finish())
+
+    def finish(self) -> None:
+        self.polar = self.sentiment is not None or any(c.polarity for c in self.cues)
 
 
 @dataclass
@@ -90,6 +91,7 @@ class Lexicon:
                 raise ValueError(f"lexicon regex needs a unit ({''.join(sorted(REGEX_TRIGGER))}): {rx!r}")
             parts.append(f"(?P<{name}>{rx})")
             self.regex_infos[name] = TokenInfo(word=rx, cues=(cue,))
+            self.regex_infos[name].finish()
         self.pattern = re.compile("|".join(parts)) if parts else None
         # the numeric phrases all need a unit; skip the regex when no unit character occurs
         self._regex_trigger = REGEX_TRIGGER if parts else frozenset()
@@ -303,6 +305,8 @@ def lexicon_from_texts(files: dict[str, str], source: str = "package") -> Lexico
                 or info.contrast or info.brk):
             info.skip = True
 
+    for info in tokens.values():
+        info.finish()
     digest = hashlib.sha256()
     for name in LEXICON_FILES:
         digest.update(name.encode())
