@@ -1,10 +1,12 @@
 """Headless Chromium drives the pages: filter the inbox, correct a label, open a scorecard.
 
-Needs the Debian packages `chromium` and `chromium-driver` (the Makefile installs them where it can);
-skipped with the reason otherwise. Screenshots go to var/screenshots/.
+Needs the Debian packages `chromium` and `chromium-driver` (the Makefile installs them where it can;
+CHROMIUM_BIN / CHROMEDRIVER_BIN point elsewhere); skipped with the reason otherwise. Screenshots go
+to var/screenshots/.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -19,7 +21,8 @@ from service.auth import create_token
 from service.db import audit_log, label_corrections
 from service.settings import ServiceSettings
 
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+CHROMIUM = Path(os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium"))
+CHROMEDRIVER = Path(os.environ.get("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"))
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -28,7 +31,7 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 pytestmark = pytest.mark.browser
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
 if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-    pytest.skip("headless browser tests need /usr/bin/chromium and /usr/bin/chromedriver "
+    pytest.skip(f"headless browser tests need {CHROMIUM} and {CHROMEDRIVER} "
                 "(apt-get install chromium chromium-driver)", allow_module_level=True)
 
 from selenium.webdriver.chrome.service import Service
