@@ -35,7 +35,7 @@ from typing import NamedTuple
 from nlp.lexicon import Lexicon, load_lexicon
 from nlp.taxonomy import CATEGORY_KEYS
 
-__all__ = ["Hit", "Analysis", "analyse", "find_hits", "find_evidence", "explain", "label_from_hits"]
+__all__ = ["Analysis", "Hit", "analyse", "explain", "find_evidence", "find_hits", "label_from_hits"]
 
 NEGATION_REACH = 1  # characters allowed between a negator (or its intensifier) and the polar word
 # ... and only these (不会迟到, 没有再迟到, 不是很热情); 不腻很好吃 / 不给就甩脸色 are not negations
@@ -62,7 +62,7 @@ class Hit(NamedTuple):
 class _Item:
     """A hit or a sentiment contribution while the text is being read (mutable factor)."""
 
-    __slots__ = ("cat", "span", "pol", "sub", "start", "end", "base", "factor", "cue_cats", "post_only")
+    __slots__ = ("base", "cat", "cue_cats", "end", "factor", "pol", "post_only", "span", "start", "sub")
 
     def __init__(self, cat, span, pol, sub, start, end, base, factor, cue_cats=(), post_only=False):
         self.cat = cat

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from nlp.taxonomy import CATEGORY_KEYS, load_taxonomy
 
-__all__ = ["Cue", "TokenInfo", "Lexicon", "load_lexicon", "POLARITY"]
+__all__ = ["POLARITY", "Cue", "Lexicon", "TokenInfo", "load_lexicon"]
 
 POLARITY = {"complaint": -1, "neutral": 0, "praise": 1}
 LEXICON_FILES = (

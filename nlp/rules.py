@@ -20,7 +20,7 @@ from nlp.lexicon import Lexicon, load_lexicon
 from nlp.taxonomy import CATEGORY_KEYS, load_taxonomy
 from nlp.text import normalise
 
-__all__ = ["RuleClassifier", "CLASSIFIER_COLUMNS"]
+__all__ = ["CLASSIFIER_COLUMNS", "RuleClassifier"]
 
 CLASSIFIER_COLUMNS = (
     "attitude", "skill", "logistics",
@@ -65,7 +65,7 @@ class RuleClassifier:
         self._sub_order = {k: i for i, k in enumerate(self.taxonomy.subreason_keys)}
 
     @classmethod
-    def load(cls, model_dir: str | Path | None = None) -> "RuleClassifier":
+    def load(cls, model_dir: str | Path | None = None) -> RuleClassifier:
         """Rules need no trained state; a ``model_dir`` holding a ``lexicon/`` folder with the
         lexicon files overrides the packaged lexicon, any other directory is ignored."""
         if model_dir is not None:

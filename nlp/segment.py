@@ -21,7 +21,7 @@ from importlib import resources
 
 import jieba
 
-__all__ = ["get_tokenizer", "cut", "cut_many", "domain_words", "cache_dir"]
+__all__ = ["cache_dir", "cut", "cut_many", "domain_words", "get_tokenizer"]
 
 _lock = threading.Lock()
 

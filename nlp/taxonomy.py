@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["SubReason", "Category", "Taxonomy", "load_taxonomy", "CATEGORY_KEYS"]
+__all__ = ["CATEGORY_KEYS", "Category", "SubReason", "Taxonomy", "load_taxonomy"]
 
 #: The three complaint categories, in their canonical order (contract).
 CATEGORY_KEYS: tuple[str, ...] = ("attitude", "skill", "logistics")

@@ -27,12 +27,13 @@ Masking decisions (see the tests for the tricky cases):
 from __future__ import annotations
 
 import html
+import math
 import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["normalise", "mask_pii", "to_simplified", "PII_TAGS"]
+__all__ = ["PII_TAGS", "mask_pii", "normalise", "to_simplified"]
 
 PII_TAGS = ("[手机号]", "[电话]", "[身份证]", "[银行卡]", "[邮箱]", "[微信]", "[QQ]", "[地址]", "[姓名]")
 
@@ -61,7 +62,7 @@ def _build_width_table() -> dict[int, str]:
                0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0xFFFD):
         table[cp] = None  # type: ignore[assignment]
     # control characters except whitespace (\t \n \r \v \f become spaces later)
-    for cp in list(range(0x00, 0x20)) + [0x7F] + list(range(0x80, 0xA0)):
+    for cp in list(range(0x20)) + [0x7F] + list(range(0x80, 0xA0)):
         ch = chr(cp)
         table[cp] = " " if ch in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85" else None  # type: ignore[assignment]
     table[0xA0] = " "  # nbsp
@@ -72,9 +73,9 @@ _WIDTH_TABLE = _build_width_table()
 # str.translate with a dict costs ~0.4 us per non-ASCII character; search first (C speed)
 _WIDTH_CHARS_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_WIDTH_TABLE)) + "]")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
-_HTML_TAG_RE = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]{0,30}(?:\s[^<>]{0,2000})?/?|!--.{0,5000}?--|![A-Za-z][^<>]{0,500})>", re.S)
-_HTML_BLOCK_RE = re.compile(r"<(?:script|style)\b[^<>]{0,2000}>.{0,100000}?</(?:script|style)\s*>", re.S | re.I)
-_HTML_BREAK_RE = re.compile(r"<(?:br|/p|/div|/li|/tr|p|div|li|tr)\b[^<>]{0,2000}>", re.I)
+_HTML_TAG_RE = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]{0,30}(?:\s[^<>]{0,2000})?/?|!--.{0,5000}?--|![A-Za-z][^<>]{0,500})>", re.DOTALL)
+_HTML_BLOCK_RE = re.compile(r"<(?:script|style)\b[^<>]{0,2000}>.{0,100000}?</(?:script|style)\s*>", re.DOTALL | re.IGNORECASE)
+_HTML_BREAK_RE = re.compile(r"<(?:br|/p|/div|/li|/tr|p|div|li|tr)\b[^<>]{0,2000}>", re.IGNORECASE)
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#x[0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _WS_RE = re.compile(r"\s+")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -150,13 +151,8 @@ def normalise(text: str | None) -> str:
     if text is None:
         return ""
     if not isinstance(text, str):
-        try:
-            import math
-
-            if isinstance(text, float) and math.isnan(text):
-                return ""
-        except Exception:  # pragma: no cover
-            pass
+        if isinstance(text, float) and math.isnan(text):  # pandas' missing value
+            return ""
         text = str(text)
     if not text:
         return ""

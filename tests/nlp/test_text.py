@@ -1,5 +1,7 @@
 """Normalisation and PII masking on realistic (and tricky) feedback texts."""
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlp.text import mask_pii, normalise
 
@@ -115,9 +117,6 @@ def test_mask_pii_more(raw, expected):
 def test_mask_pii_keeps_more(text):
     assert mask_pii(text) == text
 
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _alphabet = st.sampled_from(list("阿姨很好不迟到了，。！? 0123456789１２-+@.<>/&;abcXx微信号路小区栋室女士先生王李") +
                             ["\u200b", "\x00", "\ud800", "😊", "👨\u200d👩", "\u3000", "訂單", "態度"])
