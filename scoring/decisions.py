@@ -12,6 +12,8 @@ from scoring.tables import SUBREASONS, conform, subreason_column
 from scoring.window import WindowScores
 
 QUOTE_CHARS = 80
+DECISION_NUMBERS = ("composite", "percentile", "orders", "praise", "complaints",
+                    "shrunk_on_time_share", "serious_attitude_complaints")
 
 
 def _mask(text: str) -> str:
@@ -42,7 +44,9 @@ def training_gaps(window: WindowScores, config: ScoringConfig | None = None) -> 
         mentions = workers[f"{category}_mentions"]
         by_rate = (rate >= max(rules.min_per100, rules.ratio_to_typical * typical)) & \
             (mentions >= rules.min_mentions)
-        late = workers["shrunk_on_time_share"] < rules.on_time_share_below
+        missed = workers["late"] + workers["no_shows"]
+        late = (workers["shrunk_on_time_share"] < rules.on_time_share_below) & \
+            (missed >= rules.min_mentions)
         flagged = by_rate | late if category == "logistics" else by_rate
         for worker_id, row in workers[flagged].iterrows():
             subreason = _top_subreason(row, category)
@@ -112,9 +116,7 @@ def _tier_checks(card: pd.Series, tier: Tier) -> dict[str, bool]:
 
 
 def _decide(card: pd.Series, config: ScoringConfig) -> dict[str, Any]:
-    numbers = {k: _number(card[k]) for k in (
-        "composite", "percentile", "orders", "praise", "complaints", "complaints_per100",
-        "shrunk_on_time_share", "serious_attitude_complaints")}
+    numbers = {k: _number(card[k]) for k in (*DECISION_NUMBERS, "complaints_per100")}
     evidence: dict[str, Any] = {"numbers": numbers, "rules": {}}
     for tier in config.tiers:
         evidence["rules"][tier.name] = _tier_checks(card, tier)
@@ -140,6 +142,8 @@ def incentive_decisions(cards: pd.DataFrame, partition_date: str,
                         config: ScoringConfig | None = None) -> pd.DataFrame:
     """incentive_decisions rows: a tier per scorecard worker with the numbers behind it (JSON)."""
     config = config or load_config()
+    # warehouse reads give nullable Int64/Float64: plain floats make NA a NaN the rules can test
+    cards = cards.astype({c: "float64" for c in DECISION_NUMBERS if c in cards.columns})
     cards = cards.assign(complaints_per100=100.0 * cards["complaints"] /
                          cards["orders"].where(cards["orders"] > 0))
     decided = [{"worker_id": card["worker_id"], **_decide(card, config)}

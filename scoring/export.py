@@ -52,7 +52,10 @@ class WorkerMonth:
 
 def breakdown(card: pd.Series) -> pd.DataFrame:
     """Category scores of one scorecard row with their Chinese names."""
-    rows = [{"category": c, "name": CATEGORY_NAMES[c], "score": card.get(f"score_{c}")}
+    def number(value: Any) -> float:  # nullable warehouse values -> plain float / NaN
+        return float("nan") if value is None or pd.isna(value) else float(value)
+
+    rows = [{"category": c, "name": CATEGORY_NAMES[c], "score": number(card.get(f"score_{c}"))}
             for c in (*CATEGORIES, "satisfaction")]
     return pd.DataFrame(rows)
 

@@ -20,7 +20,8 @@ def _window() -> pd.DataFrame:
                              "attitude_mentions": i % 2, "logistics_mentions": i % 3 // 2}
     rows["RUDE"] = {"orders_served": 40, "arrivals": 40, "on_time": 38, "attitude_mentions": 12,
                     "sub_attitude_rude": 9, "sub_attitude_impatient": 3}
-    rows["LATE"] = {"orders_served": 40, "arrivals": 40, "on_time": 18, "logistics_mentions": 1,
+    rows["LATE"] = {"orders_served": 40, "arrivals": 40, "on_time": 18, "late": 22,
+                    "logistics_mentions": 1,
                     "sub_logistics_late": 1}
     # one complaint on two orders: a raw rate of 50 per 100, but not evidence enough
     rows["TWO_ORDERS"] = {"orders_served": 2, "arrivals": 2, "on_time": 2, "attitude_mentions": 1,
@@ -80,11 +81,14 @@ def test_incentive_tiers_exclusion_and_numbers() -> None:
         _card("SERIOUS", serious_attitude_complaints=1),
         _card("FEW_ORDERS", orders=8),
         _card("COMPLAINER", complaints=4, composite=80.0, percentile=75.0),
-    ])
+        # feedback in the window but no orders (as read back from the warehouse: nullable types)
+        _card("NO_ORDERS", orders=0, complaints=1, percentile=None, composite=60.0),
+    ]).astype({"orders": "Int64", "complaints": "Int64", "percentile": "Float64"})
     decisions = incentive_decisions(cards, "2026-03-31").set_index("worker_id")
     tiers = decisions["tier"].to_dict()
     assert tiers == {"GOLD": "金牌", "SILVER": "银牌", "SERIOUS": "none", "FEW_ORDERS": "none",
-                     "COMPLAINER": "none"}
+                     "COMPLAINER": "none", "NO_ORDERS": "none"}
+    assert json.loads(decisions.loc["NO_ORDERS", "evidence"])["numbers"]["percentile"] is None
     assert decisions.loc["SERIOUS", "excluded"] == 1
     assert "serious" in decisions.loc["SERIOUS", "reason"]
     assert "orders" in decisions.loc["FEW_ORDERS", "reason"]
