@@ -16,15 +16,16 @@ SQLite runs in WAL mode so a chunked read can stream while another connection wr
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import Column, MetaData, Table
+from sqlalchemy.dialects.mysql import MEDIUMTEXT
 
-from storage.config import ensure_sqlite_parent
+from storage.config import TIMEZONE, ensure_sqlite_parent
 
 METADATA = MetaData()
 DEFAULT_CHUNK_ROWS = 5_000
@@ -45,11 +46,16 @@ def warehouse_table(name: str, *columns: Column, partitioned: bool = True,
                  extend_existing=True)
 
 
-_DTYPE_TYPES: dict[str, type[sa.types.TypeEngine]] = {
+def long_text() -> sa.types.TypeEngine:
+    """Free text: TEXT, but MEDIUMTEXT on MySQL/MariaDB, whose TEXT stops at 64 KB."""
+    return sa.Text().with_variant(MEDIUMTEXT(), "mysql", "mariadb")
+
+
+_DTYPE_TYPES: dict[str, Callable[[], sa.types.TypeEngine]] = {
     "int64": sa.Integer, "Int64": sa.Integer, "float64": sa.Float, "Float64": sa.Float,
     "bool": sa.Boolean, "boolean": sa.Boolean, "datetime64[ns]": sa.DateTime,
-    "datetime64[us]": sa.DateTime, "date": sa.Date, "str": sa.Text, "string": sa.Text,
-    "object": sa.Text,
+    "datetime64[us]": sa.DateTime, "date": sa.Date, "str": long_text, "string": long_text,
+    "object": long_text,
 }
 
 
@@ -80,12 +86,12 @@ def _code(name: str) -> Column:
 
 RAW_REVIEWS = warehouse_table(
     "raw_reviews", _id("review_id"), _id("order_id"), _id("worker_id"), _id("customer_id"),
-    Column("created_at", sa.DateTime), Column("rating", sa.Integer), Column("text", sa.Text),
+    Column("created_at", sa.DateTime), Column("rating", sa.Integer), Column("text", long_text()),
     _code("channel"))
 RAW_COMPLAINTS = warehouse_table(
     "raw_complaints", _id("complaint_id"), _id("order_id"), _id("worker_id"), _id("customer_id"),
     _code("channel"), Column("created_at", sa.DateTime), Column("first_response_at", sa.DateTime),
-    Column("resolved_at", sa.DateTime), Column("agent_text", sa.Text), _code("agent_category"),
+    Column("resolved_at", sa.DateTime), Column("agent_text", long_text()), _code("agent_category"),
     _code("status"))
 RAW_ORDERS = warehouse_table(
     "raw_orders", _id("order_id"), _id("customer_id"), _id("worker_id"), _code("service_type"),
@@ -96,8 +102,9 @@ RAW_ORDERS = warehouse_table(
 RAW_INBOX_FEEDBACK = warehouse_table(
     "raw_inbox_feedback", _id("id", LONG_ID), _code("kind"), _id("worker_id"), _id("order_id"),
     Column("created_at", sa.String(64)), _code("channel"), Column("rating", sa.String(32)),
-    Column("text", sa.Text), Column("extra", sa.Text), Column("source_file", sa.String(255)),
-    Column("file_sha256", sa.String(64)), Column("line", sa.Integer), Column("parse_error", sa.Text))
+    Column("text", long_text()), Column("extra", long_text()),
+    Column("source_file", sa.String(255)), Column("file_sha256", sa.String(64)),
+    Column("line", sa.Integer), Column("parse_error", long_text()))
 WORKER_ROSTER = warehouse_table(
     "worker_roster", _id("worker_id"), Column("name", sa.String(64)),
     Column("service_types", sa.String(128)), Column("city", sa.String(64)),
@@ -106,10 +113,10 @@ WORKER_ROSTER = warehouse_table(
 def feedback_columns() -> list[Column]:
     """Fresh column objects of the `feedback` table (a Column belongs to one Table)."""
     return [
-    _id("feedback_id", LONG_ID), _code("kind"), Column("source_ids", sa.Text),
+    _id("feedback_id", LONG_ID), _code("kind"), Column("source_ids", long_text()),
     Column("n_sources", sa.Integer), Column("channels", sa.String(64)), _id("worker_id"),
     _id("order_id"), _id("customer_id"), Column("created_at", sa.DateTime),
-    Column("rating", sa.Integer), Column("text", sa.Text), Column("text_hash", sa.String(64)),
+    Column("rating", sa.Integer), Column("text", long_text()), Column("text_hash", sa.String(64)),
     Column("first_response_at", sa.DateTime), Column("resolved_at", sa.DateTime),
     _code("agent_category"), _code("status")]
 
@@ -119,8 +126,8 @@ def classifier_columns() -> list[Column]:
     return [
     Column("attitude", sa.Integer), Column("skill", sa.Integer), Column("logistics", sa.Integer),
     Column("p_attitude", sa.Float), Column("p_skill", sa.Float), Column("p_logistics", sa.Float),
-    Column("labels", sa.String(128)), _code("category"), Column("subreasons", sa.Text),
-    Column("sentiment", sa.Float), Column("confidence", sa.Float), Column("evidence", sa.Text),
+    Column("labels", sa.String(128)), _code("category"), Column("subreasons", long_text()),
+    Column("sentiment", sa.Float), Column("confidence", sa.Float), Column("evidence", long_text()),
     Column("model_version", sa.String(128))]
 
 
@@ -129,8 +136,8 @@ CLASSIFIED_FEEDBACK = warehouse_table("classified_feedback", *feedback_columns()
                                       *classifier_columns())
 REJECTED_FEEDBACK = warehouse_table(
     "rejected_feedback", Column("source_table", sa.String(64)), _id("source_id", LONG_ID),
-    _code("stage"), Column("rule", sa.String(64)), Column("reason", sa.Text),
-    Column("payload", sa.Text), Column("rejected_at", sa.DateTime))
+    _code("stage"), Column("rule", sa.String(64)), Column("reason", long_text()),
+    Column("payload", long_text()), Column("rejected_at", sa.DateTime))
 for _name in ("feedback", "classified_feedback"):
     sa.Index(f"ux_{_name}_id", "partition_date", "feedback_id", unique=True,
              _table=METADATA.tables[_name])
@@ -144,12 +151,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> sa.Engine:
-    """Create an engine; SQLite gets WAL and a busy timeout, MySQL/MariaDB utf8mb4."""
+    """Create an engine; SQLite gets WAL and a busy timeout, MySQL/MariaDB utf8mb4.
+
+    Server sessions are pinned to Shanghai time, so MySQL `TIMESTAMP` and PostgreSQL `timestamptz`
+    source columns read as local wall-clock time and naive day bounds compare in that zone on a
+    server running in UTC (naive DATETIME/TIMESTAMP columns are unaffected).
+    """
     ensure_sqlite_parent(url)
     backend = sa.engine.make_url(url).get_backend_name()
     kwargs: dict[str, Any] = {"pool_pre_ping": backend != "sqlite"}
     if backend in ("mysql", "mariadb"):
-        kwargs["connect_args"] = {"charset": "utf8mb4"}
+        kwargs["connect_args"] = {"charset": "utf8mb4", "init_command": "SET time_zone = '+08:00'"}
+    elif backend == "postgresql":
+        kwargs["connect_args"] = {"options": f"-c timezone={TIMEZONE}"}
     engine = sa.create_engine(url, **kwargs)
     if backend == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
