@@ -55,20 +55,22 @@ def _rows(metadata: dict[str, Any]) -> int | None:
     return None
 
 
-def _steps(result: Any) -> list[_Step]:
+def _steps(instance: DagsterInstance, run_id: str) -> list[_Step]:
     steps: dict[str, _Step] = {}
-    for record in result.all_events:
-        key = record.step_key
-        if key is None:
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None or event.step_key is None:
             continue
-        if record.event_type == DagsterEventType.STEP_START:
-            steps[key] = _Step(key, record.timestamp)
-        elif record.event_type in (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE):
-            steps[key].end = record.timestamp
-        elif record.event_type == DagsterEventType.ASSET_MATERIALIZATION:
-            rows = _rows(dict(record.event_specific_data.materialization.metadata))
-            if rows is not None:  # a multi-asset step counts its first (main) output
-                steps[key].rows = steps[key].rows if steps[key].rows is not None else rows
+        key = event.step_key
+        if event.event_type == DagsterEventType.STEP_START:
+            steps[key] = _Step(key, entry.timestamp)
+        elif event.event_type in (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE):
+            steps[key].end = entry.timestamp
+        elif event.event_type == DagsterEventType.ASSET_MATERIALIZATION:
+            materialization = event.step_materialization_data.materialization
+            rows = _rows(dict(materialization.metadata))
+            if rows is not None and steps[key].rows is None:  # a multi-asset counts its first
+                steps[key].rows = rows
     return [s for s in steps.values() if s.end is not None]
 
 
@@ -94,6 +96,7 @@ def run_partition(job: JobDefinition, instance: DagsterInstance,
                                             tags={"feedback/kind": "bench"})
     finally:
         sampler.stop()
-    steps = [_sample_step(s, sampler.samples, partition) for s in _steps(result)]
+    steps = [_sample_step(s, sampler.samples, partition)
+             for s in _steps(instance, result.run_id)]
     total.rows = sum(s.rows or 0 for s in steps if s.stage in FEEDBACK_SOURCE_STEPS)
     return total, steps
