@@ -73,9 +73,11 @@ def feedback_valid(context: AssetCheckExecutionContext,
 
 
 class RejectedShareConfig(Config):
-    """Largest share of a day's source rows that may be quarantined before scores are held."""
+    """How many of a day's source rows may be quarantined before that day's scores are held."""
 
     max_rejected_share: float = 0.05
+    # one or two bad rows on a tiny day are not a broken export; they alone never block
+    always_allowed_rows: int = 2
 
 
 @asset_check(asset="feedback", blocking=True, partitions_def=DAILY_PARTITIONS)
@@ -84,14 +86,17 @@ def feedback_rejected_share(context: AssetCheckExecutionContext, config: Rejecte
     """At most `max_rejected_share` of the day's source rows went to rejected_feedback."""
     wh = warehouse.get()
     ledger = source_ledger(wh, context.partition_key)
-    suite = suites.rejected_share(config.max_rejected_share)
-    rejected = int((ledger["outcome"] == "rejected").sum())
-    share = rejected / len(ledger) if len(ledger) else 0.0
-    return validate(context, wh, suite, ledger, ERROR, {
-        "source_rows": len(ledger), "rejected_rows": rejected,
-        "rejected_share": round(share, 4), "max_rejected_share": config.max_rejected_share,
-        "rejected_by_rule": ledger.loc[ledger["outcome"] == "rejected", "rule"]
-        .value_counts().to_dict()})
+    sources = ledger.loc[ledger["outcome"] != "no_source"]
+    is_rejected = sources["outcome"] == "rejected"
+    suite = suites.rejected_share(config.max_rejected_share, len(sources),
+                                  config.always_allowed_rows)
+    return validate(context, wh, suite, sources, ERROR, {
+        "source_rows": len(sources), "rejected_rows": int(is_rejected.sum()),
+        "rejected_share": round(float(is_rejected.mean()), 4) if len(sources) else 0.0,
+        "max_rejected_share": config.max_rejected_share,
+        "always_allowed_rows": config.always_allowed_rows,
+        "rejected_by_rule": MetadataValue.json(
+            sources.loc[is_rejected, "rule"].value_counts().to_dict())})
 
 
 @asset_check(asset="feedback", partitions_def=DAILY_PARTITIONS)

@@ -264,10 +264,13 @@ def category_mix_drift(partition_date: str, baseline: Mapping[str, float]) -> Su
 LEDGER_KEYS = ("source_table", "source_id")
 
 
-def rejected_share(max_share: float) -> Suite:
+def rejected_share(max_share: float, rows: int, allowed_rows: int = 0) -> Suite:
+    """At most `max_share` of `rows` rejected, though `allowed_rows` never block (small days)."""
+    allowed = max(max_share, allowed_rows / rows) if rows else max_share
     rule = _rule("ExpectColumnValuesToNotBeInSet",
-                 f"at most {max_share:.1%} of the day's source rows rejected",
-                 column="outcome", value_set=["rejected"], mostly=1.0 - max_share)
+                 f"at most {max_share:.1%} of the day's source rows rejected"
+                 + (f" (or {allowed_rows} rows)" if allowed_rows else ""),
+                 column="outcome", value_set=["rejected"], mostly=max(0.0, 1.0 - allowed))
     rule_columns = _rule("ExpectColumnValuesToNotBeNull", "every rejected row names its rule",
                          column="rule", row_condition='outcome=="rejected"',
                          condition_parser="pandas")

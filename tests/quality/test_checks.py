@@ -63,6 +63,13 @@ def test_rejected_share_above_threshold_fails_with_rule_examples(warehouse_url) 
     assert "1 to 5" in failed["examples"][0]["reason"]
 
 
+def test_two_bad_rows_on_a_tiny_day_do_not_block_but_three_do(warehouse_url) -> None:
+    for n_rejected, passed in ((2, True), (3, False)):
+        evaluations = run_checks(warehouse_url, DAY, day_tables(n=8, n_rejected=n_rejected),
+                                 [checks.feedback_rejected_share])
+        assert evaluations["feedback_rejected_share"].passed is passed, n_rejected
+
+
 def test_rejected_share_threshold_is_configurable(warehouse_url) -> None:
     config = {"ops": {"feedback_feedback_rejected_share": {"config": {"max_rejected_share": 0.3}}}}
     evaluations = run_checks(warehouse_url, DAY, day_tables(n=20, n_rejected=5),
