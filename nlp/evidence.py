@@ -218,7 +218,8 @@ class _Reader:
                 hits.setdefault(it.cat, []).append(
                     Hit(it.span, it.pol, it.sub, it.start, it.end, it.base * it.factor))
         for cat_hits in hits.values():
-            cat_hits.sort(key=lambda h: h.start)
+            if len(cat_hits) > 1:  # target hits are appended when their clause closes
+                cat_hits.sort(key=lambda h: h.start)
         return Analysis(text=self.text, hits=hits, sentiment_score=score, sentiment_terms=terms)
 
     # -- modifiers ------------------------------------------------------------------------------
@@ -334,8 +335,10 @@ class _Reader:
                     self.items.append(_Item(cat, word, 0, sub, ts, te, 0.0, tfactor))
                 seen.add((cat, ts))
             self.targets.clear()
-        self.clause_sent.clear()
-        self.explicit.clear()
+        if self.clause_sent:
+            self.clause_sent.clear()
+        if self.explicit:
+            self.explicit.clear()
 
 
 def find_hits(text: str | None, lexicon: Lexicon | None = None) -> dict[str, list[Hit]]:
