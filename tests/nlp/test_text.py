@@ -130,3 +130,13 @@ def test_normalise_and_mask_never_fail(text):
     assert not any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in once)
     masked = mask_pii(once)
     assert mask_pii(masked) == masked
+
+
+@pytest.mark.parametrize("unit", ["1", "中山路中山路号", "王先生李女士", "a@", "微信微信", "阳光花园小区3栋", "<a "])
+def test_mask_pii_stays_linear_on_adversarial_input(unit):
+    import time
+
+    text = unit * (20000 // len(unit))
+    t0 = time.perf_counter()
+    mask_pii(text)
+    assert time.perf_counter() - t0 < 2.0
