@@ -167,8 +167,7 @@ def _feedback_rules(partition_date: str, now: datetime | None) -> tuple[Rule, ..
                   min_value=1),
             _rule("ExpectColumnValuesToNotBeNull", "every review has a rating", column="rating",
                   row_condition='kind=="review"', condition_parser="pandas"),
-            between("rating", RATING_MIN, RATING_MAX),
-            in_set("agent_category", AGENT_CATEGORIES), *ordered_timestamps())
+            between("rating", RATING_MIN, RATING_MAX), *ordered_timestamps())
 
 
 def feedback_valid(partition_date: str, now: datetime | None = None) -> Suite:
