@@ -77,28 +77,30 @@ def choose_backend(model_dir: Path) -> str:
 def drop_inbox_sample(day: date) -> None:
     """Put the partner exports of `day` in the inbox once and archive them as the sensor would."""
     from demo.inbox_sample import write_inbox_sample
-    from pipelines.definitions import build_resources, inbox_run_requests
+    from pipelines.definitions import inbox_run_requests
+    from pipelines.resources import InboxResource
 
-    inbox = build_resources()["inbox"]
+    inbox = InboxResource(path=str(config.default_inbox()))
     stamp = day.strftime("%Y%m%d")
     if any(stamp in path.name for path, _ in inbox.archived()):
         say(f"inbox: sample for {day} already processed (kept)")
         return
     write_inbox_sample(inbox.root, day, seed=DEMO_SEED)
-    received = datetime.combine(day + timedelta(days=1), datetime.min.time())
+    # Arrived at the end of that day, so undated or broken lines also fall on a demo partition.
+    received = datetime.combine(day, datetime.min.time()) + timedelta(hours=23, minutes=30)
     inbox_run_requests(inbox, logging.getLogger("demo"), received=received)
     say(f"inbox: partner exports for {day} archived under {inbox.processed_dir}")
 
 
 def print_summary(days: list[str]) -> None:
     """Rows per table, complaint categories, the five lowest-scoring workers, how to browse."""
-    from pipelines.definitions import build_resources
     from pipelines.run_cli import partition_counts, print_counts
+    from storage.warehouse import Warehouse
 
     say("")
     say(f"=== summary for {days[0]} .. {days[-1]} ===")
     print_counts(partition_counts(days), say)
-    store = build_resources()["warehouse"].get()
+    store = Warehouse(config.default_warehouse_url())
     classified = store.read_range("classified_feedback", days[0], days[-1],
                                   ["kind", "category"])
     complaints = classified.loc[classified["kind"] == "complaint", "category"].value_counts()

@@ -66,9 +66,11 @@ def run_days(days: list[str], backend: str | None = None,
 
 def partition_counts(days: list[str]) -> dict[str, int]:
     """Rows per warehouse table over `days`, with source rows reconciled."""
-    from pipelines.definitions import build_resources
+    import pipelines.definitions  # noqa: F401  (registers every part's warehouse tables)
+    from storage.config import default_warehouse_url
+    from storage.warehouse import Warehouse
 
-    store = build_resources()["warehouse"].get()
+    store = Warehouse(default_warehouse_url())
     counts = {t: sum(store.count_partition(t, d) for d in days) for t in TABLES
               if t in store.metadata.tables}
     counts["classified_feedback.n_sources"] = sum(

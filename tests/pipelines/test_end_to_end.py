@@ -31,10 +31,11 @@ def _drop_inbox_files(resources: dict, day: str, tiny_demo) -> int:
 
     inbox = resources["inbox"]
     write_inbox_sample(inbox.root, datetime.fromisoformat(day).date(), seed=tiny_demo.seed,
-                       workers=tiny_demo.workers)
-    received = datetime.fromisoformat(day) + timedelta(days=1, hours=3)
-    requests = inbox_run_requests(inbox, logging.getLogger("test"), received=received)
-    assert {r.partition_key for r in requests} == {day}
+                       workers=tiny_demo.workers, n_reviews=4, n_service_desk=3)
+    # Arrived late that same day: undated (broken) lines fall on `day` too.
+    received = datetime.fromisoformat(day) + timedelta(hours=23, minutes=30)
+    inbox_run_requests(inbox, logging.getLogger("test"), received=received)
+    assert len(inbox.archived()) == 2
     return sum(len(inbox.read(path)) for path, _ in inbox.archived())
 
 
@@ -70,11 +71,17 @@ def store_has_every_stage(store: Warehouse, day: str) -> bool:
     return store.count_partition("worker_daily_scores", day) > 0
 
 
-def test_an_empty_day_runs_and_writes_empty_partitions(tiny_demo, pipeline_resources,
-                                                        warehouse: Warehouse) -> None:
+def test_feedback_run_cli_runs_an_empty_day(tiny_demo, warehouse_url: str, inbox_dir,
+                                            monkeypatch, capsys) -> None:
+    from pipelines.cli import main
+
+    monkeypatch.setenv("FEEDBACK_SOURCE_URL", tiny_demo.url)
+    monkeypatch.setenv("FEEDBACK_WAREHOUSE_URL", warehouse_url)
+    monkeypatch.setenv("FEEDBACK_INBOX", str(inbox_dir))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
     day = (tiny_demo.end_date - timedelta(days=30)).isoformat()
-    result = _daily_job(pipeline_resources).execute_in_process(
-        partition_key=day, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
-    failed = [e.step_key for e in result.all_events if e.is_step_failure]
-    assert result.success, failed
-    assert _counts(warehouse, day)["feedback"] == 0
+
+    assert main(["run", "--date", day, "--backend", "rules"]) == 0
+    printed = capsys.readouterr().out
+    assert f"[1/1] {day}: ok" in printed and "reconciliation: source rows 0" in printed
+    assert _counts(Warehouse(warehouse_url), day)["feedback"] == 0
