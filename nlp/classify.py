@@ -1,0 +1,160 @@
+"""Batch inference: texts in, one row of aspect labels, probabilities, sentiment and evidence out."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from nlp.chartok import CharTokenizer
+from nlp.model import ASPECT_CLASSES, ASPECTS
+from nlp.settings import NLPSettings
+
+OUTPUT_COLUMNS = ["attitude", "skill", "logistics", "p_attitude", "p_skill", "p_logistics", "labels",
+                  "category", "subreasons", "sentiment", "confidence", "evidence"]
+COMPLAINT = ASPECT_CLASSES.index(-1)
+_POLARITY_OF_CLASS = np.array([0, -1, 0, 1], dtype=np.int64)
+
+
+@dataclass
+class Probabilities:
+    """Raw head outputs for a list of texts, in input order."""
+
+    aspects: np.ndarray  # (n, 3, 4): not mentioned, complaint, neutral, praise
+    subreasons: np.ndarray  # (n, n_subreasons)
+    sentiment: np.ndarray  # (n, 3): negative, neutral, positive
+
+
+class FeedbackClassifier:
+    """A trained model plus its tokenizer; `predict` returns the contract's DataFrame."""
+
+    def __init__(self, model, tokenizer: CharTokenizer, settings: NLPSettings | None = None,
+                 version: str = "unversioned"):
+        import torch
+
+        self.settings = settings or NLPSettings()
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.subreasons: list[str] = list(model.subreasons)
+        self.version = version
+        self.max_length = min(self.settings.max_length, model.config.max_position_embeddings)
+        torch.set_num_threads(max(1, min(self.settings.num_threads, os.cpu_count() or 1)))
+
+    @classmethod
+    def load(cls, model_dir: str | Path, settings: NLPSettings | None = None) -> "FeedbackClassifier":
+        """Load a model trained by `feedback train` from a local directory."""
+        from nlp.model import is_feedback_model, load_model
+
+        model_dir = Path(model_dir)
+        if not is_feedback_model(model_dir):
+            raise FileNotFoundError(
+                f"no trained feedback classifier in {model_dir}: run `feedback train --output {model_dir}`")
+        card_path = model_dir / "card.json"
+        card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.exists() else {}
+        trained = NLPSettings(**{k: v for k, v in card.get("settings", {}).items()
+                                 if k in NLPSettings.__dataclass_fields__ and k != "model_dir"})
+        chosen = settings or trained
+        return cls(load_model(model_dir), CharTokenizer.load(model_dir), chosen,
+                   card.get("version", "unversioned"))
+
+    def probabilities(self, texts: list[str], analyses: list | None = None) -> Probabilities:
+        """Head probabilities per text; long texts are read in windows whose outputs are pooled."""
+        from nlp.features import analyse_many
+        from nlp.windows import pool_windows, split_windows
+
+        whole = self._window_probabilities(texts, analyses if analyses is not None else analyse_many(texts))
+        windows, owner = split_windows(texts, self.settings.window_chars)
+        if len(windows) == len(texts):
+            return whole
+        # Long texts: aspects from windows (a mention deep in the text counts), sentiment from the
+        # whole-text pass (its lexicon features see every clause, which reads the verdict better).
+        parts = self._window_probabilities(windows, analyse_many(windows))
+        aspects, subs, _ = pool_windows(parts.aspects, parts.subreasons, parts.sentiment, owner, windows,
+                                        len(texts))
+        return Probabilities(aspects, subs, whole.sentiment)
+
+    def _window_probabilities(self, texts: list[str], analyses: list) -> Probabilities:
+        """Model outputs for texts that fit one window, in length-sorted batches (little padding)."""
+        import torch
+
+        from nlp.features import feature_matrix
+
+        features = feature_matrix(analyses)
+        n = len(texts)
+        aspects = np.zeros((n, len(ASPECTS), len(ASPECT_CLASSES)), dtype=np.float32)
+        subs = np.zeros((n, len(self.subreasons)), dtype=np.float32)
+        sentiment = np.zeros((n, 3), dtype=np.float32)
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        size = self.settings.predict_batch_size
+        with torch.inference_mode():
+            for start in range(0, n, size):
+                idx = order[start:start + size]
+                ids, mask = self.tokenizer.encode_batch([texts[i] for i in idx], self.max_length)
+                out = self.model(torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(features[idx]))
+                aspects[idx] = torch.softmax(out["aspects"], -1).numpy()
+                subs[idx] = torch.sigmoid(out["subreasons"]).numpy()
+                sentiment[idx] = torch.softmax(out["sentiment"], -1).numpy()
+        return Probabilities(aspects, subs, sentiment)
+
+    def predict(self, texts: list[str], with_evidence: bool = True) -> pd.DataFrame:
+        """One row per text, in order, with exactly the columns of docs/contracts.md."""
+        from nlp.features import analyse_many
+        from nlp.text import normalise
+
+        texts = [normalise(t) for t in texts]
+        analyses = analyse_many(texts)
+        probs = self.probabilities(texts, analyses)
+        return to_frame(probs, self.subreasons, self.settings.subreason_threshold,
+                        analyses if with_evidence else None)
+
+
+def to_frame(probs: Probabilities, subreasons: list[str], threshold: float,
+             analyses: list | None = None) -> pd.DataFrame:
+    """Turn head probabilities into the contract's columns (evidence from `analyses` when given)."""
+    classes = probs.aspects.argmax(-1)  # (n, 3)
+    mentioned = classes != 0
+    complaint = classes == COMPLAINT
+    p_complaint = probs.aspects[:, :, COMPLAINT]
+    frame = pd.DataFrame(index=range(len(classes)))
+    for j, aspect in enumerate(ASPECTS):
+        values = pd.array(_POLARITY_OF_CLASS[classes[:, j]], dtype="Int64")
+        values[~mentioned[:, j]] = pd.NA
+        frame[aspect] = values
+    for j, aspect in enumerate(ASPECTS):
+        frame[f"p_{aspect}"] = p_complaint[:, j].astype(float)
+    names = np.array(ASPECTS)
+    frame["labels"] = [";".join(names[row]) for row in complaint]
+    masked = np.where(complaint, p_complaint, -1.0)
+    frame["category"] = np.where(complaint.any(1), names[masked.argmax(1)], "none")
+    frame["subreasons"] = _subreason_strings(probs.subreasons, subreasons, complaint, threshold)
+    frame["sentiment"] = (probs.sentiment[:, 2] - probs.sentiment[:, 0]).astype(float)
+    frame["confidence"] = probs.aspects.max(-1).mean(1).astype(float)
+    frame["evidence"] = _evidence(analyses, classes) if analyses is not None else "{}"
+    return frame[OUTPUT_COLUMNS]
+
+
+def _subreason_strings(sub_probs: np.ndarray, keys: list[str], complaint: np.ndarray,
+                       threshold: float) -> list[str]:
+    aspect_of = np.array([ASPECTS.index(k.split(".")[0]) for k in keys], dtype=np.int64)
+    allowed = complaint[:, aspect_of] & (sub_probs >= threshold)  # only for complained aspects
+    key_arr = np.array(keys)
+    return [";".join(key_arr[row]) for row in allowed]
+
+
+def _evidence(analyses: list, classes: np.ndarray) -> list[str]:
+    """JSON evidence for every mentioned aspect, spans of the predicted polarity first."""
+    from nlp.features import evidence_json
+
+    out = []
+    for analysis, row in zip(analyses, classes):
+        labelled = {a: int(_POLARITY_OF_CLASS[c]) for a, c in zip(ASPECTS, row) if c}
+        out.append(json.dumps(evidence_json(analysis, labelled) if labelled else {}, ensure_ascii=False))
+    return out
+
+
+def load_classifier(model_dir: str | Path | None = None) -> FeedbackClassifier:
+    """The trained classifier in `model_dir` (default: FEEDBACK_MODEL_DIR); FileNotFoundError if none."""
+    return FeedbackClassifier.load(model_dir or NLPSettings().model_dir)

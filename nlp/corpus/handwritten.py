@@ -1,0 +1,33 @@
+"""Hand-written labelled examples (nlp/corpus/data/handwritten.tsv)."""
+from __future__ import annotations
+
+from importlib import resources
+
+from nlp.corpus.examples import ASPECT_KEYS, Example, fully_labelled
+
+DATA_FILE = "handwritten.tsv"
+
+
+def _polarity(cell: str) -> int | None:
+    return None if cell in (".", "") else int(cell)
+
+
+def parse_line(line: str) -> Example:
+    """`text<TAB>attitude<TAB>skill<TAB>logistics<TAB>sentiment<TAB>subreasons` ('.' = not mentioned)."""
+    cells = line.rstrip("\n").split("\t")
+    if len(cells) not in (5, 6):
+        raise ValueError(f"expected 5 or 6 tab-separated cells: {line!r}")
+    text, *aspect_cells = cells[:4]
+    subreasons = tuple(s for s in (cells[5].split(";") if len(cells) == 6 else []) if s)
+    aspects = {key: _polarity(cell) for key, cell in zip(ASPECT_KEYS, aspect_cells)}
+    for reason in subreasons:
+        if aspects.get(reason.split(".")[0]) != -1:
+            raise ValueError(f"sub-reason {reason} without a complaint on its aspect: {line!r}")
+    return fully_labelled(text, aspects, int(cells[4]), subreasons, "handwritten")
+
+
+def load_handwritten() -> list[Example]:
+    """Every hand-written example, in file order."""
+    raw = resources.files("nlp.corpus").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
+    lines = [ln for ln in raw.splitlines() if ln.strip() and not ln.startswith("#")]
+    return [parse_line(ln) for ln in lines]

@@ -1,0 +1,72 @@
+"""All knobs of the feedback classifier in one frozen dataclass."""
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+MODEL_DIR_ENV = "FEEDBACK_MODEL_DIR"
+DEFAULT_MODEL_DIR = "var/models/default"
+
+
+def default_model_dir() -> Path:
+    """`FEEDBACK_MODEL_DIR` if set, else `var/models/default` (relative to the working directory)."""
+    return Path(os.environ.get(MODEL_DIR_ENV) or DEFAULT_MODEL_DIR)
+
+
+@dataclass(frozen=True)
+class NLPSettings:
+    """Model size, training schedule, inference batching and decision thresholds.
+
+    The defaults build the shipped model: a 2-layer, 128-wide character BERT that trains in a few
+    minutes on two CPU cores and classifies a few thousand short texts per second.
+    """
+
+    # --- model (BertConfig) ---
+    hidden_size: int = 128
+    num_layers: int = 2
+    num_heads: int = 4
+    intermediate_size: int = 512
+    dropout: float = 0.1
+    text_dropout: float = 0.8  # share of training examples whose characters are hidden (lexicon only)
+    max_length: int = 128  # ids per window, [CLS]/[SEP] included
+    window_chars: int = 80  # longer texts are read in windows cut at punctuation, then pooled
+    min_char_count: int = 1  # a character enters the vocabulary when seen this often in training
+    # --- corpus ---
+    n_generated: int = 14000  # synthetic examples from nlp.corpus.generate
+    holdout_fraction: float = 0.1  # held-out split for the model card metrics
+    # --- training ---
+    epochs: int = 3
+    batch_size: int = 64
+    learning_rate: float = 1e-3
+    base_model_learning_rate: float = 5e-5  # fine-tuning a pretrained checkpoint wants a small step
+    weight_decay: float = 0.01
+    warmup_fraction: float = 0.06
+    seed: int = 13
+    log_every: int = 50  # steps between progress lines
+    # --- inference ---
+    predict_batch_size: int = 256
+    num_threads: int = 2
+    subreason_threshold: float = 0.4
+    # --- where the model lives ---
+    model_dir: Path = field(default_factory=default_model_dir)
+
+    @classmethod
+    def tiny(cls, **overrides: Any) -> "NLPSettings":
+        """A model that trains in seconds: for tests and smoke runs, not for use."""
+        small = dict(hidden_size=32, num_layers=1, num_heads=2, intermediate_size=64,
+                     max_length=48, n_generated=600, epochs=1, batch_size=32, log_every=10,
+                     learning_rate=3e-3)
+        small.update(overrides)
+        return cls(**small)
+
+    def with_overrides(self, **overrides: Any) -> "NLPSettings":
+        """A copy with some fields replaced (None values are ignored)."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly view for the model card."""
+        data = asdict(self)
+        data["model_dir"] = str(self.model_dir)
+        return data

@@ -1,0 +1,61 @@
+"""`FeedbackClassifier.predict` returns exactly the contract's columns, types and ranges."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from nlp.classify import OUTPUT_COLUMNS, FeedbackClassifier, load_classifier
+from nlp.taxonomy import load_taxonomy
+
+TEXTS = ["阿姨迟到了一个小时，态度很差", "很好吃，送餐也快！", "", "服務員態度很好", "好" * 400]
+
+
+@pytest.fixture(scope="module")
+def predictions(tiny_model_dir: Path) -> pd.DataFrame:
+    return FeedbackClassifier.load(tiny_model_dir).predict(TEXTS)
+
+
+def test_columns_and_order_match_the_contract(predictions: pd.DataFrame):
+    assert list(predictions.columns) == OUTPUT_COLUMNS
+    assert len(predictions) == len(TEXTS)
+
+
+def test_types_and_ranges(predictions: pd.DataFrame):
+    for aspect in ("attitude", "skill", "logistics"):
+        assert str(predictions[aspect].dtype) == "Int64"
+        assert set(predictions[aspect].dropna().tolist()) <= {-1, 0, 1}
+        assert predictions[f"p_{aspect}"].between(0, 1).all()
+    assert predictions["sentiment"].between(-1, 1).all()
+    assert predictions["confidence"].between(0.25, 1).all()
+    categories = {"attitude", "skill", "logistics"}
+    keys = set(load_taxonomy().subreason_keys)
+    for row in predictions.itertuples():
+        labels = [x for x in row.labels.split(";") if x]
+        assert set(labels) <= categories
+        assert row.category in categories | {"none"}
+        assert (row.category == "none") == (not labels)
+        assert {x for x in row.subreasons.split(";") if x} <= keys
+        evidence = json.loads(row.evidence)
+        assert isinstance(evidence, dict) and all(isinstance(v, list) for v in evidence.values())
+
+
+def test_labels_follow_the_aspect_columns(predictions: pd.DataFrame):
+    for row in predictions.to_dict(orient="records"):
+        complained = {a for a in ("attitude", "skill", "logistics") if row[a] is not pd.NA and row[a] == -1}
+        assert set(filter(None, row["labels"].split(";"))) == complained
+
+
+def test_order_is_kept_whatever_the_batching(tiny_model_dir: Path):
+    from nlp.settings import NLPSettings
+
+    one = FeedbackClassifier.load(tiny_model_dir, NLPSettings.tiny(predict_batch_size=2)).predict(TEXTS)
+    other = FeedbackClassifier.load(tiny_model_dir).predict(TEXTS[::-1])[::-1].reset_index(drop=True)
+    pd.testing.assert_series_equal(one["sentiment"], other["sentiment"], atol=1e-5)
+
+
+def test_load_classifier_without_model_says_feedback_train(tmp_path: Path):
+    with pytest.raises(FileNotFoundError, match="feedback train"):
+        load_classifier(tmp_path / "nothing")
