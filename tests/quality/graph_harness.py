@@ -48,13 +48,6 @@ def archive_inbox(resources: Mapping[str, Any], day: str) -> list[Any]:
     return inbox_run_requests(resources["inbox"], logging.getLogger("test"), received=received)
 
 
-def materialized(result: dg.ExecuteInProcessResult) -> set[str]:
-    return {e.asset_key.to_user_string()
-            for e in result.get_asset_materialization_events()
-            if e.asset_key is not None} if hasattr(result, "get_asset_materialization_events") \
-        else {m.asset_key.to_user_string() for m in result.asset_materializations_for_node}
-
-
 def check_results(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetCheckEvaluation]:
     return {e.check_name: e for e in result.get_asset_check_evaluations()}
 
