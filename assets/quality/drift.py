@@ -64,7 +64,8 @@ def daily_mean_band(history: pd.DataFrame, column: str, floor: float) -> Band | 
     """Expected daily mean of `column`, from rows with `partition_date` and `column`."""
     if history.empty:
         return None
-    daily = pd.to_numeric(history[column], errors="coerce").groupby(history["partition_date"]).mean()
+    values = pd.to_numeric(history[column], errors="coerce")
+    daily = values.groupby(history["partition_date"]).mean()
     return band(daily, floor)
 
 

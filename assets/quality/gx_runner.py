@@ -62,7 +62,9 @@ def mask_value(value: Any) -> Any:
     from nlp.text import mask_pii
 
     masked = mask_pii(value)
-    return masked if len(masked) <= MAX_TEXT else masked[:MAX_TEXT] + f"…(+{len(masked) - MAX_TEXT})"
+    if len(masked) <= MAX_TEXT:
+        return masked
+    return masked[:MAX_TEXT] + f"…(+{len(masked) - MAX_TEXT})"
 
 
 def json_safe(value: Any) -> Any:
@@ -126,10 +128,12 @@ def summarise(suite: Suite, frame: pd.DataFrame, validation: Any) -> SuiteResult
             observed = {"observed": observed, "details": details["details"]}
         outcomes.append(Outcome(
             expectation=result.expectation_config.type, description=rule.description,
-            success=bool(result.success), unexpected_count=int(details.get("unexpected_count") or 0),
+            success=bool(result.success),
+            unexpected_count=int(details.get("unexpected_count") or 0),
             element_count=int(details.get("element_count") or len(frame)),
             observed=json_safe(observed),
-            examples=example_rows(frame, suite, rule, details.get("partial_unexpected_index_list") or ()),
+            examples=example_rows(frame, suite, rule,
+                                  details.get("partial_unexpected_index_list") or ()),
             error=error))
     return SuiteResult(suite=suite.name, asset=suite.asset, element_count=len(frame),
                        outcomes=tuple(outcomes))

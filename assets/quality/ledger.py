@@ -14,7 +14,8 @@ import pandas as pd
 
 from storage.warehouse import Warehouse
 
-SOURCES = {"raw_reviews": ("review_id", "review:"), "raw_complaints": ("complaint_id", "complaint:"),
+SOURCES = {"raw_reviews": ("review_id", "review:"),
+           "raw_complaints": ("complaint_id", "complaint:"),
            "raw_inbox_feedback": ("id", "inbox:")}
 LEDGER_COLUMNS = ("source_table", "source_id", "outcome", "rule", "reason")
 KEY = ["source_table", "source_id"]
@@ -63,10 +64,11 @@ def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
 def build_ledger(sources: pd.DataFrame, accepted: pd.Series,
                  rejected: pd.DataFrame) -> pd.DataFrame:
     """Match source rows to accepted ids and rejected rows, by key and count."""
-    known = set(zip(sources["source_table"], sources["source_id"]))
+    known = set(zip(sources["source_table"], sources["source_id"], strict=True))
     rejected = rejected.assign(source_id=[
         i if (t, i) in known else "" for t, i in
-        zip(rejected["source_table"], rejected["source_id"].astype("str").fillna(""))],
+        zip(rejected["source_table"], rejected["source_id"].astype("str").fillna(""),
+            strict=True)],
         shown_id=rejected["source_id"])
     explained = pd.concat([
         accepted_keys(accepted).assign(outcome="accepted", rule=None, reason=None, shown_id=None),

@@ -31,13 +31,15 @@ def _cell(value: Any) -> str:
 
 def expectations_table(result: SuiteResult) -> str:
     """Markdown table: one line per expectation, failures first."""
-    lines = ["| ok | expectation | unexpected | rows | observed / example |", "|---|---|---|---|---|"]
+    lines = ["| ok | expectation | unexpected | rows | observed / example |",
+             "|---|---|---|---|---|"]
     for o in sorted(result.outcomes, key=lambda o: o.success):
         shown = o.error or (o.examples[0] if o.examples else o.observed)
         if o.success and not isinstance(o.observed, (int, float)):
             shown = None  # a passing rule's observed value is noise (for example the column list)
+        example = _cell(shown) if shown else ""
         lines.append(f"| {'✅' if o.success else '❌'} | {_cell(o.description)} | "
-                     f"{o.unexpected_count} | {o.element_count} | {_cell(shown) if shown else ''} |")
+                     f"{o.unexpected_count} | {o.element_count} | {example} |")
     return "\n".join(lines)
 
 

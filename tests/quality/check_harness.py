@@ -19,8 +19,8 @@ def stand_in(asset: str, tables: Mapping[str, pd.DataFrame]) -> dg.AssetsDefinit
     @dg.asset(name=asset, partitions_def=DAILY_PARTITIONS)
     def _write(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> None:
         for table, frame in tables.items():
-            warehouse.get().replace_partition(table, context.partition_key,
-                                              frame.drop(columns=["partition_date"], errors="ignore"))
+            rows = frame.drop(columns=["partition_date"], errors="ignore")
+            warehouse.get().replace_partition(table, context.partition_key, rows)
     return _write
 
 

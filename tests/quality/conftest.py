@@ -1,4 +1,4 @@
-"""Fixtures for the quality gate: a temporary warehouse, GX docs in a temporary folder, clean frames."""
+"""Fixtures for the quality gate: a temporary warehouse, and GX data docs off or in tmp."""
 from __future__ import annotations
 
 import os

@@ -13,12 +13,14 @@ def feedback_frame(day: str = DAY, n: int = 6) -> pd.DataFrame:
     ids = [f"{k}:{'R' if k == 'review' else 'K'}{i:08d}" for i, k in enumerate(kinds)]
     complaint = pd.Series([k == "complaint" for k in kinds])
     return pd.DataFrame({
-        "feedback_id": ids, "kind": kinds, "source_ids": ids, "n_sources": pd.array([1] * n, "Int64"),
+        "feedback_id": ids, "kind": kinds, "source_ids": ids,
+        "n_sources": pd.array([1] * n, "Int64"),
         "channels": "app", "worker_id": [f"W{i % 3:04d}" for i in range(n)],
         "order_id": [f"O{i:08d}" for i in range(n)], "customer_id": "C000001",
         "created_at": created,
         "rating": pd.array([None if c else 1 + i % 5 for i, c in enumerate(complaint)], "Int64"),
-        "text": ["阿姨很准时，打扫得很干净" if not c else "迟到了一个小时，态度差" for c in complaint],
+        "text": ["迟到了一个小时，态度差" if c else "阿姨很准时，打扫得很干净"
+                 for c in complaint],
         "text_hash": [f"h{i}" for i in range(n)],
         "first_response_at": pd.Series(created + pd.Timedelta("20min")).where(complaint),
         "resolved_at": pd.Series(created + pd.Timedelta("3h")).where(complaint),
@@ -39,7 +41,8 @@ def classified_frame(day: str = DAY, n: int = 6) -> pd.DataFrame:
         frame[f"p_{aspect}"] = complaint.map({True: 0.9, False: 0.05}).astype("float64")
     frame["labels"] = complaint.map({True: "attitude;logistics", False: ""}).astype("str")
     frame["category"] = complaint.map({True: "logistics", False: "none"}).astype("str")
-    frame["subreasons"] = complaint.map({True: "logistics.late;attitude.rude", False: ""}).astype("str")
+    frame["subreasons"] = complaint.map(
+        {True: "logistics.late;attitude.rude", False: ""}).astype("str")
     frame["sentiment"] = complaint.map({True: -0.7, False: 0.8}).astype("float64")
     frame["confidence"] = 0.9
     frame["evidence"] = "{}"

@@ -15,7 +15,8 @@ def rejected(source_ids: list[str], rule: str = "rating_out_of_range") -> pd.Dat
     return pd.DataFrame({"source_table": "raw_reviews", "source_id": source_ids,
                          "stage": "feedback", "rule": rule,
                          "reason": "rating '6' is not an integer from 1 to 5",
-                         "payload": [json.dumps({"feedback_id": f"review:{i}"}) for i in source_ids],
+                         "payload": [json.dumps({"feedback_id": f"review:{i}"})
+                                     for i in source_ids],
                          "rejected_at": pd.Timestamp(f"{DAY} 23:00")})
 
 

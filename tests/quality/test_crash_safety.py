@@ -1,4 +1,4 @@
-"""A write killed or failing half-way leaves the previous partition whole; a re-run matches a clean run."""
+"""A write killed or failing half-way leaves the old partition; a re-run equals a clean run."""
 from __future__ import annotations
 
 import os

@@ -67,7 +67,8 @@ def test_crash_mid_partition_leaves_nothing_partial_and_rerun_matches(tiny_demo,
     assert run_assets(clean, day, UPSTREAM | CLASSIFIED, with_checks=False).success
 
     assert run_assets(pipeline_resources, day, UPSTREAM, with_checks=False).success
-    crashing = with_classifier(pipeline_resources, CrashingClassifier(backend="rules", batch_size=3))
+    crashing = with_classifier(pipeline_resources,
+                               CrashingClassifier(backend="rules", batch_size=3))
     crashed = run_assets(crashing, day, CLASSIFIED, with_checks=False)
     assert not crashed.success
     url = pipeline_resources["warehouse"].url
@@ -87,6 +88,7 @@ def test_out_of_range_model_output_blocks_scores(tiny_demo, pipeline_resources) 
     valid = check_results(result)["classified_feedback_valid"]
     assert not valid.passed
     failed = {f["expectation"] for f in valid.metadata["failed"].value}
-    assert {"sentiment between -1 and 1", "category in {attitude, skill, logistics, none}"} <= failed
+    assert {"sentiment between -1 and 1",
+            "category in {attitude, skill, logistics, none}"} <= failed
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert "classified_feedback" in materialized and SCORES not in materialized

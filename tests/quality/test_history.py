@@ -1,4 +1,4 @@
-"""Every validation is kept: rows in data_quality_results per run, and GX data docs that accumulate."""
+"""Every validation is kept: data_quality_results rows per run, and accumulating GX data docs."""
 from __future__ import annotations
 
 import json

@@ -60,7 +60,8 @@ def test_classifier_output_out_of_range_or_off_taxonomy_fails() -> None:
 def test_missing_column_is_named_and_extra_columns_are_allowed() -> None:
     frame = feedback_frame().drop(columns=["text"]).assign(unexpected_extra="x")
     result = run_suite(suites.feedback_valid(DAY), frame, run_name="schema")
-    schema = next(o for o in result.outcomes if o.expectation == "expect_table_columns_to_match_set")
+    schema = next(o for o in result.outcomes
+                  if o.expectation == "expect_table_columns_to_match_set")
     assert not schema.success
     assert schema.observed["details"]["mismatched"]["missing"] == ["text"]
     extra_only = run_suite(suites.feedback_valid(DAY), feedback_frame().assign(extra_col="x"),
