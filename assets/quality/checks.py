@@ -113,7 +113,8 @@ def feedback_volume_drift(context: AssetCheckExecutionContext,
     history = wh.read_range("feedback", start, end, columns=["partition_date"])
     band = drift.volume_band(history["partition_date"].value_counts())
     if band is None:
-        return skipped(context, f"fewer than {drift.MIN_HISTORY_DAYS} days of history")
+        return skipped(context, wh, "feedback",
+                       f"fewer than {drift.MIN_HISTORY_DAYS} days of history")
     frame = wh.read_partition("feedback", context.partition_key, columns=["feedback_id"])
     return validate(context, wh, suites.volume_drift(context.partition_key, band), frame, WARN,
                     {"rows_today": len(frame)})
@@ -160,7 +161,8 @@ def category_mix_drift(context: AssetCheckExecutionContext,
                                        (*load_taxonomy().category_keys, "none"))
     frame = warehouse.get().read_partition("classified_feedback", day, columns=["category"])
     if baseline is None or len(frame) < drift.CATEGORY_MIN_ROWS:
-        return skipped(context, f"need {drift.CATEGORY_MIN_ROWS} rows today and in the history",
+        return skipped(context, warehouse.get(), "classified_feedback",
+                       f"need {drift.CATEGORY_MIN_ROWS} rows today and in the history",
                        {"rows_today": len(frame), "rows_history": len(history)})
     return validate(context, warehouse.get(), suites.category_mix_drift(day, baseline), frame,
                     WARN, {"today_shares": frame["category"].value_counts(normalize=True)
@@ -172,7 +174,8 @@ def _mean_drift(context: AssetCheckExecutionContext, warehouse: WarehouseResourc
     day = context.partition_key
     band = drift.daily_mean_band(_classified_history(warehouse, day, column), column, floor)
     if band is None:
-        return skipped(context, f"fewer than {drift.MIN_HISTORY_DAYS} days of history")
+        return skipped(context, warehouse.get(), "classified_feedback",
+                       f"fewer than {drift.MIN_HISTORY_DAYS} days of history")
     frame = warehouse.get().read_partition("classified_feedback", day, columns=[column])
     today = round(float(frame[column].mean()), 4) if len(frame) else None
     return validate(context, warehouse.get(), build(day, band), frame, WARN,  # type: ignore[operator]

@@ -117,8 +117,15 @@ def _summary(result: SuiteResult) -> str:
     return f"failed: {failed}"[:1000]
 
 
-def skipped(context: AssetCheckExecutionContext, reason: str,
+def skipped(context: AssetCheckExecutionContext, warehouse: Warehouse, asset: str, reason: str,
             extra: dict[str, Any] | None = None) -> AssetCheckResult:
-    """A drift check without enough history passes, and says why."""
+    """A drift check without enough history passes, says why, and is stored like any result."""
+    outcome = Outcome(expectation="enough_history", description=f"skipped: {reason}",
+                      success=True, unexpected_count=0, element_count=0, observed=None,
+                      examples=())
+    result = SuiteResult(suite=context.check_specs[0].name, asset=asset, element_count=0,
+                         outcomes=(outcome,))
+    store(warehouse, context, context.check_specs[0].name, AssetCheckSeverity.WARN, result,
+          context.partition_key)
     return AssetCheckResult(passed=True, severity=AssetCheckSeverity.WARN,
                             description=reason, metadata={"skipped": reason, **(extra or {})})

@@ -61,10 +61,13 @@ def test_a_shifted_day_warns_on_each_drift_with_numbers(warehouse, warehouse_url
     assert set(stored["severity"]) == {"WARN"} and not stored["passed"].any()
 
 
-def test_without_history_drift_checks_pass_and_say_why(warehouse_url) -> None:
+def test_without_history_drift_checks_pass_and_say_why(warehouse, warehouse_url) -> None:
     evaluations = run_checks(warehouse_url, DAY, today(classified_frame(n=41)), DRIFT)
     assert all(e.passed for e in evaluations.values())
     assert "history" in evaluations["classified_sentiment_drift"].description
+    stored = read_results(warehouse, partition_date=DAY)
+    assert set(stored["check_name"]) == set(evaluations)
+    assert stored["expectation"].str.startswith("skipped: ").all()
 
 
 def test_band_needs_enough_history_and_has_a_floor() -> None:
