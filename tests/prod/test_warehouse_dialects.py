@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from storage.warehouse import Warehouse
+from storage.warehouse import Warehouse, warehouse_table
 
 pytestmark = pytest.mark.prod
 
@@ -106,3 +106,32 @@ def test_tables_use_utf8mb4_on_mariadb(mariadb_url: str) -> None:
         )).scalars().all()
     store.dispose()
     assert charsets == ["utf8mb4"]
+
+
+def test_awkward_values_round_trip(warehouse: Warehouse) -> None:
+    """NULL vs empty text, CSV/SQL metacharacters, booleans, floats, dates: as written."""
+    metadata = sa.MetaData()
+    warehouse_table(
+        "awkward", sa.Column("ident", sa.String(8)), sa.Column("text", sa.Text),
+        sa.Column("flag", sa.Boolean), sa.Column("score", sa.Float), sa.Column("n", sa.Integer),
+        sa.Column("day", sa.Date), metadata=metadata)
+    store = Warehouse(warehouse.url, metadata=metadata)
+    texts = [None, "", 'say "hi", ok', "line1\nline2\r\nline3", "tab\there \\N back\\slash",
+             "'; DROP TABLE x; --", "NULL", "１２３，全角"]
+    frame = pd.DataFrame({
+        "ident": [f"k{i}" for i in range(len(texts))], "text": pd.Series(texts, dtype=object),
+        "flag": [True, False] * 4, "score": [0.1, -1e-7, 3.5e10, None, 0.0, 1 / 3, 2.0, -0.5],
+        "n": pd.array([1, None, -3, 0, 2**31 - 1, 7, 8, 9], dtype="Int64"),
+        "day": pd.to_datetime(["2026-03-01"] * 8).date})
+    store.replace_partition("awkward", "2026-03-01", frame)
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT ident, text, flag, score, n, day FROM awkward"
+                                    " ORDER BY ident")).all()
+    store.dispose()
+    assert [r.text for r in rows] == texts
+    assert [bool(r.flag) for r in rows] == [True, False] * 4
+    scores = [r.score for r in rows]
+    assert scores[3] is None
+    assert scores[:3] + scores[4:] == pytest.approx([0.1, -1e-7, 3.5e10, 0.0, 1 / 3, 2.0, -0.5])
+    assert [r.n for r in rows] == [1, None, -3, 0, 2**31 - 1, 7, 8, 9]
+    assert {r.day.isoformat() for r in rows} == {"2026-03-01"}
