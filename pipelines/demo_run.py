@@ -36,7 +36,8 @@ def ensure_source(url: str) -> date:
     from storage.source import SourceDatabase
 
     try:
-        last = SourceDatabase(url).latest_day("reviews")
+        today = yesterday_local() + timedelta(days=1)
+        last = SourceDatabase(url).latest_day("reviews", before=today)
     except Exception:  # no database or no reviews table yet
         last = None
     if last is not None:

@@ -90,16 +90,17 @@ class SourceDatabase:
         query = sa.select(*selected.c)
         if day is not None and spec.day_column is not None:
             start, end = day_bounds(day)
-            if self.engine.dialect.name == "sqlite":
-                # SQLite keeps timestamps as text ('YYYY-MM-DD HH:MM:SS[.ffffff]' or with 'T'):
-                # compare with bare dates, which sort before every time of their day.
-                day_column = sa.column(spec.day_column, sa.String)
-                query = query.where(day_column >= start.date().isoformat(),
-                                    day_column < end.date().isoformat())
-            else:
-                day_column = sa.column(spec.day_column, sa.DateTime)
-                query = query.where(day_column >= start, day_column < end)
+            query = query.where(self._on_or_after(spec.day_column, start.date()),
+                                ~self._on_or_after(spec.day_column, end.date()))
         return query.order_by(selected.c[spec.columns[0]])
+
+    def _on_or_after(self, column: str, day: date) -> sa.ColumnElement[bool]:
+        """`column >= day 00:00`, portable."""
+        if self.engine.dialect.name == "sqlite":
+            # SQLite keeps timestamps as text ('YYYY-MM-DD HH:MM:SS[.ffffff]' or with 'T'):
+            # compare with the bare date, which sorts before every time of its day.
+            return sa.column(column, sa.String) >= day.isoformat()
+        return sa.column(column, sa.DateTime) >= datetime.combine(day, datetime.min.time())
 
     def iter_day(self, table: str, day: str | date,
                  chunk_rows: int | None = None) -> Iterator[pd.DataFrame]:
@@ -127,12 +128,15 @@ class SourceDatabase:
             rows = conn.execute(self._query(spec, None)).all()
         return _typed(pd.DataFrame.from_records(rows, columns=list(spec.columns)), spec)
 
-    def latest_day(self, table: str = "reviews") -> date | None:
-        """The local date of the newest row of `table` (used to pick the demo's partitions)."""
+    def latest_day(self, table: str = "reviews", before: date | None = None) -> date | None:
+        """The local date of the newest row of `table` dated before `before` (future-dated
+        rows are data errors, not the end of the data); used to pick the demo's partitions."""
         spec = SOURCE_TABLES[table]
+        query = sa.select(sa.func.max(sa.column(spec.day_column))).select_from(sa.table(spec.name))
+        if before is not None:
+            query = query.where(~self._on_or_after(spec.day_column, before))
         with self.engine.connect() as conn:
-            newest = conn.execute(sa.select(sa.func.max(sa.column(spec.day_column)))
-                                  .select_from(sa.table(spec.name))).scalar()
+            newest = conn.execute(query).scalar()
         stamp = _naive_local(pd.Series([newest])).iloc[0]
         return None if pd.isna(stamp) else stamp.date()
 

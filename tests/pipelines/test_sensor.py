@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
 
-from pipelines.definitions import inbox_sensor
+from pipelines.definitions import inbox_run_requests, inbox_sensor
 from pipelines.resources import InboxResource
 
 HEADER = "id,kind,worker_id,order_id,created_at,channel,rating,text,store_name\n"
@@ -69,3 +71,12 @@ def test_unreadable_and_repeated_files_move_to_rejected_with_a_reason(inbox_dir:
 def test_an_empty_inbox_skips(inbox_dir: Path) -> None:
     results = _tick(InboxResource(path=str(inbox_dir)))
     assert len(results) == 1 and isinstance(results[0], dg.SkipReason)
+
+
+def test_rows_of_today_are_archived_and_wait_for_the_schedule(inbox_dir: Path) -> None:
+    _csv(inbox_dir / "today.csv", ["T1,review,W0001,O1,2025-06-10 08:00,app,5,好,x"])
+    inbox = InboxResource(path=str(inbox_dir))
+    requests = inbox_run_requests(inbox, logging.getLogger("test"),
+                                  received=datetime(2025, 6, 10, 9, 0))
+    assert requests == []
+    assert [meta["partitions"] for _, meta in inbox.archived()] == [["2025-06-10"]]
