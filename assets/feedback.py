@@ -13,6 +13,7 @@ import pandas as pd
 from dagster import (
     AssetExecutionContext,
     AssetSpec,
+    Failure,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -244,6 +245,9 @@ def feedback_records(context: AssetExecutionContext,
         sources = {t: store.read_partition(t, day)
                    for t in ("raw_reviews", "raw_complaints", "raw_inbox_feedback")}
         workers = set(store.read_table("worker_roster", ["worker_id"])["worker_id"].dropna())
+        if not workers:  # else every row would be rejected as "unknown worker"
+            raise Failure("worker_roster is empty: materialize worker_roster first",
+                          allow_retries=False)
         records, rejected = build_feedback(sources["raw_reviews"], sources["raw_complaints"],
                                            sources["raw_inbox_feedback"], workers, now_local())
         store.replace_partitions(day, {"feedback": records, "rejected_feedback": rejected},

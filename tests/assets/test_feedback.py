@@ -144,3 +144,15 @@ def test_every_row_lands_in_exactly_one_place(review_rows: list, complaint_rows:
                                        WORKERS, NOW)
     assert records["n_sources"].sum() + len(rejected) == len(review_rows) + len(complaint_rows)
     assert records["feedback_id"].is_unique
+
+
+def test_feedback_refuses_to_run_without_a_roster(pipeline_resources) -> None:
+    import dagster as dg
+
+    from assets.feedback import feedback_records
+
+    result = dg.materialize([feedback_records], partition_key="2025-06-10",
+                            resources=pipeline_resources, raise_on_error=False)
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert not result.success and "materialize worker_roster first" in str(
+        failure.step_failure_data.error)
