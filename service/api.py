@@ -89,7 +89,12 @@ def _prediction_records(frame: Any) -> list[dict[str, Any]]:
 async def classify(body: ClassifyRequest, request: Request,
                    _: QualityUser) -> dict[str, Any]:
     """Classify texts; returns the classifier columns of docs/contracts.md per text, in order."""
-    holder = get_state(request).classifier
+    state = get_state(request)
+    total = sum(len(t) for t in body.texts)
+    if total > state.settings.max_request_chars:
+        raise HTTPException(413, f"the texts hold {total} characters; one request may hold at most "
+                                 f"{state.settings.max_request_chars}: split the batch")
+    holder = state.classifier
     texts = [mask_text(t) for t in body.texts]
     try:
         frame = await run_in_threadpool(holder.predict, texts)

@@ -12,6 +12,10 @@ MAX_TEXT_CHARS = 100_000
 # Big enough for a full batch of ordinary reviews or a dozen 100,000-character texts, small enough that
 # one request cannot exhaust memory.
 DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
+# The classifier reads long texts in windows, so its time grows with characters, not texts: this bounds
+# one request to about a minute of CPU on two cores (a full batch of 200-character reviews, or two
+# 100,000-character texts).
+DEFAULT_MAX_REQUEST_CHARS = 200_000
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,7 @@ class ServiceSettings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_batch: int = MAX_BATCH
     max_text_chars: int = MAX_TEXT_CHARS
+    max_request_chars: int = DEFAULT_MAX_REQUEST_CHARS
     max_page_size: int = 500
     max_export_rows: int = 100_000
     load_model_at_startup: bool = False
@@ -41,5 +46,7 @@ class ServiceSettings:
             session_secret=secret.encode() if secret else secrets.token_bytes(32),
             secure_cookies=os.environ.get("FEEDBACK_SECURE_COOKIES", "0") == "1",
             max_body_bytes=int(os.environ.get("FEEDBACK_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
+            max_request_chars=int(os.environ.get("FEEDBACK_MAX_REQUEST_CHARS",
+                                                 DEFAULT_MAX_REQUEST_CHARS)),
             load_model_at_startup=os.environ.get("FEEDBACK_LOAD_MODEL_AT_STARTUP", "1") == "1",
         )

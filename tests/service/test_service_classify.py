@@ -42,8 +42,10 @@ def test_full_batch_of_1000_is_accepted(client, tokens):
 
 
 def test_100000_character_text_is_accepted(client, tokens):
-    response = _post(client, tokens, {"texts": ["态度差" + "好" * 99_997]})
+    text = ("阿姨迟到了，态度差。" + "家里的窗户和地板都按照要求处理完毕" * 6000)[:100_000]
+    response = _post(client, tokens, {"texts": [text]})
     assert response.status_code == 200, response.text
+    assert "attitude" in response.json()["results"][0]["labels"]
 
 
 @pytest.mark.parametrize("payload,status,fragment", [
@@ -82,6 +84,13 @@ def test_empty_body_is_422(client, tokens):
 def test_lone_surrogate_is_rejected_not_crashing(client, tokens):
     response = _post(client, tokens, None, raw=b'{"texts": ["a\\ud800"]}')
     assert response.status_code == 422 and "texts.0" in response.json()["detail"]
+
+
+def test_too_many_characters_in_one_request_is_413(client, tokens, app):
+    limit = app.state.service.settings.max_request_chars
+    response = _post(client, tokens, {"texts": ["好" * 70_000] * (limit // 70_000 + 1)})
+    assert response.status_code == 413
+    assert f"at most {limit}" in response.json()["detail"]
 
 
 def test_body_over_the_limit_is_413(client, tokens, app):
