@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from starlette.datastructures import QueryParams
 
 from nlp.taxonomy import CATEGORY_KEYS, load_taxonomy
 from service import charts
@@ -26,7 +25,8 @@ from service.auth import (
     verify_token,
 )
 from service.db import label_corrections
-from service.queries import ComplaintFilters, find_feedback, list_complaints
+from service.page_filters import form_text, parse_filters
+from service.queries import find_feedback, list_complaints
 from service.safety import evidence_words, highlight, mask_text
 from service.scorecards import rank_workers, worker_scorecard
 
@@ -137,49 +137,6 @@ def logout() -> Response:
     return response
 
 
-def _text(params: QueryParams, name: str) -> str | None:
-    return params.get(name, "").strip()[:200] or None
-
-
-def parse_filters(params: QueryParams) -> tuple[ComplaintFilters, list[str]]:
-    """Inbox filters from a submitted form: blanks mean 'any'; bad values are dropped and reported."""
-    errors: list[str] = []
-
-    def as_date(name: str) -> date | None:
-        value = _text(params, name)
-        try:
-            return date.fromisoformat(value) if value else None
-        except ValueError:
-            errors.append(f"{name}: 日期格式应为 YYYY-MM-DD")
-            return None
-
-    def as_sentiment(name: str) -> float | None:
-        value = _text(params, name)
-        try:
-            number = float(value) if value else None
-        except ValueError:
-            number = math.nan
-        if number is not None and not -1 <= number <= 1:
-            errors.append(f"{name}: 情感值应在 -1 到 1 之间")
-            return None
-        return number
-
-    category = _text(params, "category")
-    if category not in (None, "none", *CATEGORY_KEYS):
-        errors.append("category: 未知类别")
-        category = None
-    filters = ComplaintFilters(
-        as_date("date_from"), as_date("date_to"), category, _text(params, "subreason"),
-        _text(params, "worker_id"), _text(params, "city"), _text(params, "service_type"),
-        as_sentiment("sentiment_min"), as_sentiment("sentiment_max"), _text(params, "q"),
-        params.get("include_praise") == "1")
-    problems = filters.problems()
-    if problems:
-        errors += problems
-        filters = ComplaintFilters(include_praise=filters.include_praise)
-    return filters, errors
-
-
 def _latest_corrections(request: Request, feedback_ids: list[str]) -> dict[str, Any]:
     if not feedback_ids:
         return {}
@@ -238,8 +195,8 @@ async def correct_label(request: Request, who: QualityPageUser) -> Response:
 
 @router.get("/workers", response_class=HTMLResponse)
 def workers_page(request: Request, who: HrPageUser) -> HTMLResponse:
-    city = _text(request.query_params, "city")
-    service_type = _text(request.query_params, "service_type")
+    city = form_text(request.query_params, "city")
+    service_type = form_text(request.query_params, "service_type")
     ranking = rank_workers(get_state(request).tables, None, city, service_type, 500, 0)
     return render(request, "workers.html", user=who, ranking=ranking, city=city or "",
                   service_type=service_type or "", service_types=SERVICE_TYPES)
