@@ -19,6 +19,17 @@ def _is_loopback(host: str) -> bool:
         return host == "localhost"
 
 
+def _hint_without_tokens(warehouse_url: str) -> None:
+    from service.auth import list_tokens
+    from service.db import open_warehouse
+
+    warehouse = open_warehouse(warehouse_url)
+    if not any(t["revoked_at"] is None for t in list_tokens(warehouse.engine)):
+        print("no API tokens yet: create one with `feedback token create --role admin --name YOU` "
+              "(roles: quality, hr, admin) and sign in with it", file=sys.stderr)
+    warehouse.dispose()
+
+
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -26,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from service.settings import ServiceSettings
 
     settings = ServiceSettings.from_env()
+    _hint_without_tokens(settings.warehouse_url)
     if not _is_loopback(args.host) and not settings.secure_cookies:
         print("warning: serving beyond loopback without FEEDBACK_SECURE_COOKIES=1; put it behind "
               "HTTPS (see docs/service.md)", file=sys.stderr)
