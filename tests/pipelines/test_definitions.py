@@ -77,3 +77,24 @@ def test_importing_the_code_location_loads_no_heavy_library() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True,
                          text=True, check=True).stdout.split("\n")
     assert out[1] == "[]", out
+
+
+def test_the_classifier_loads_once_and_only_when_first_used(monkeypatch, tmp_path) -> None:
+    import nlp.rules
+    from pipelines import resources
+
+    built = []
+
+    class CountingRules(nlp.rules.RuleClassifier):
+        def __init__(self) -> None:
+            built.append(1)
+            super().__init__()
+
+    monkeypatch.setattr(nlp.rules, "RuleClassifier", CountingRules)
+    monkeypatch.setattr(resources, "_LOADED", {})
+    classifier = ClassifierResource(backend="rules", model_dir=str(tmp_path))
+    assert built == []
+    first = classifier.predict(["阿姨迟到了一个小时", "很满意"])
+    classifier.predict(["态度很差"])
+    assert built == [1] and len(first) == 2 and "category" in first
+    assert classifier.version.startswith("rules")
