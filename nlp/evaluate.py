@@ -154,3 +154,48 @@ def own_data_accuracy(train: pd.DataFrame, test: pd.DataFrame, model_dir: Path, 
     train_model(model_dir, settings, examples, progress=progress)
     result = FeedbackClassifier.load(model_dir).predict(test["text"].tolist(), with_evidence=False)
     return accuracy(test["label"].to_numpy() == 1, result["sentiment"].to_numpy() > 0)
+
+
+COLUMNS = [("waimai_acc", "waimai acc"), ("hotel_acc", "hotel acc"),
+           ("asap_attitude_mentioned_f1", "ASAP attitude mentioned F1"),
+           ("asap_attitude_complaint_f1", "ASAP attitude complaint F1"),
+           ("asap_logistics_mentioned_f1", "ASAP logistics mentioned F1"),
+           ("asap_logistics_complaint_f1", "ASAP logistics complaint F1"),
+           ("own_data_acc", "own data: waimai 80/20 acc")]
+
+
+def markdown_table(rows: list[Row]) -> str:
+    """One markdown table; '—' where a method does not produce a measure."""
+    header = "| method | " + " | ".join(title for _, title in COLUMNS) + " | texts/s |"
+    lines = [header, "|" + "---|" * (len(COLUMNS) + 2)]
+    for row in rows:
+        cells = [f"{row.scores[key]:.3f}" if row.scores.get(key) is not None else "—" for key, _ in COLUMNS]
+        speed = f"{row.texts_per_s:,.0f}" if row.texts_per_s else "—"
+        lines.append(f"| {row.method} | " + " | ".join(cells) + f" | {speed} |")
+    return "\n".join(lines)
+
+
+def run_evaluation(eval_dir: Path, model_dir: Path, sample: int | None, own_data: bool, work_dir: Path,
+                   own_epochs: int, progress: Callable[[str], None]) -> list[Row]:
+    """Every method on the same data; the own-data path trains in `work_dir`."""
+    from nlp.classify import load_classifier
+    from nlp.rules import RuleClassifier
+
+    data = load_eval(eval_dir, sample)
+    classifier = load_classifier(model_dir)
+    progress("evaluating our model ...")
+    ours = evaluate_frame_method(f"ours ({model_dir})", classifier.predict, data)
+    progress("evaluating the keyword-rule baseline ...")
+    rules = evaluate_frame_method("keyword rules (nlp.rules)", RuleClassifier().predict, data)
+    progress("evaluating SnowNLP ...")
+    rows = [ours, rules, evaluate_snownlp(data)]
+    if own_data:
+        full = load_eval(eval_dir).waimai
+        train_part, test_part = split_own_data(full)
+        progress(f"own-data path: {len(train_part)} waimai rows to train, {len(test_part)} to test")
+        tfidf = Row("jieba + TF-IDF + LogisticRegression (own data)",
+                    {"own_data_acc": tfidf_lr_accuracy(train_part, test_part)})
+        tuned = Row("ours retrained with own data (`feedback train --data`)",
+                    {"own_data_acc": own_data_accuracy(train_part, test_part, work_dir, own_epochs, progress)})
+        rows += [tfidf, tuned]
+    return rows

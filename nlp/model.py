@@ -99,10 +99,11 @@ def n_lexicon_features() -> int:
 def from_base_model(base_dir: Path, settings: NLPSettings) -> FeedbackModel:
     """Encoder weights from a local pretrained BERT checkpoint; the heads start fresh."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    model = FeedbackModel.from_pretrained(str(base_dir), local_files_only=True,
-                                          subreasons=taxonomy_subreasons(),
-                                          n_lexicon_features=n_lexicon_features(),
-                                          text_dropout=settings.text_dropout)
+    config = BertConfig.from_pretrained(str(base_dir), local_files_only=True)
+    config.subreasons = taxonomy_subreasons()
+    config.n_lexicon_features = n_lexicon_features()
+    config.text_dropout = settings.text_dropout
+    model = FeedbackModel.from_pretrained(str(base_dir), config=config, local_files_only=True)
     model.config.feedback_model = MODEL_TYPE_TAG
     return model
 

@@ -47,6 +47,7 @@ class NLPSettings:
     log_every: int = 50  # steps between progress lines
     # --- inference ---
     predict_batch_size: int = 256
+    quantize: bool = True  # int8 dynamic quantization of the Linear layers at load (CPU inference)
     num_threads: int = 2
     subreason_threshold: float = 0.4
     # --- where the model lives ---

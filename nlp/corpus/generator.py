@@ -105,7 +105,11 @@ class CorpusGenerator:
             clauses[0] = self._clause(clauses[0].aspect, mood, domain)
         # The mood must win: at most one clause of the opposite polarity.
         opposite = [i for i, c in enumerate(clauses) if c.polarity == -mood and mood]
-        return [c for i, c in enumerate(clauses) if i not in opposite[1:]]
+        kept = [c for i, c in enumerate(clauses) if i not in opposite[1:]]
+        first_polarity: dict[str, int] = {}
+        for c in kept:  # one polarity per aspect: its first clause decides
+            first_polarity.setdefault(c.aspect, c.polarity)
+        return [c for c in kept if c.polarity == first_polarity[c.aspect]]
 
     def _polarity(self, mood: int) -> int:
         if mood == 0:
@@ -139,7 +143,7 @@ class CorpusGenerator:
         rng.shuffle(agree)
         rng.shuffle(disagree)
         parts = [c.text for c in agree]
-        if disagree and mood != 0:
+        if disagree and mood != 0 and agree:
             minority = [c.text for c in disagree]
             if rng.random() < 0.5 or not parts:  # "minor point, BUT main point"
                 parts = minority + [rng.choice(self.style["contrast"]) + parts[0]] + parts[1:]

@@ -1,0 +1,92 @@
+"""Throughput of `FeedbackClassifier.predict` (evidence included) and peak memory of `feedback classify`.
+
+    .venv/bin/python bench/classify_throughput.py [--model-dir DIR] [--n 4000] [--threads 1 2]
+                                                  [--memory-rows 100000]
+Texts are ~40-character feedback from the project's generator (not the evaluation data).
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+
+def sample_texts(n: int, chars: int = 40, seed: int = 7) -> list[str]:
+    from nlp.corpus import generate
+
+    texts, pool = [], generate(n * 2, seed)
+    for ex in pool:
+        text = ex.text
+        while len(text) < chars:
+            text += "，" + pool[(len(texts) * 7 + len(text)) % len(pool)].text
+        texts.append(text[:chars])
+        if len(texts) == n:
+            break
+    return texts
+
+
+def measure(model_dir: Path, texts: list[str], threads: int, evidence: bool, quantize: bool = True,
+            batch: int = 256) -> float:
+    from dataclasses import replace
+
+    from nlp.classify import FeedbackClassifier
+    from nlp.settings import NLPSettings
+
+    settings = replace(NLPSettings(), num_threads=threads, quantize=quantize, predict_batch_size=batch)
+    classifier = FeedbackClassifier.load(model_dir, settings)
+    classifier.predict(texts[:256], with_evidence=evidence)  # warm-up
+    started = time.perf_counter()
+    classifier.predict(texts, with_evidence=evidence)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def peak_memory_mb(model_dir: Path, rows: int) -> tuple[float, float]:
+    """(peak RSS in MB, seconds) of `feedback classify --input <rows CSV> --output out.csv`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source, out = Path(tmp) / "in.csv", Path(tmp) / "out.csv"
+        texts = sample_texts(2000)
+        pd.DataFrame({"id": range(rows), "text": [texts[i % len(texts)] for i in range(rows)]}).to_csv(
+            source, index=False)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "pipelines.cli", "classify", "--model-dir", str(model_dir),
+                        "--input", str(source), "--output", str(out)], check=True,
+                       stderr=subprocess.DEVNULL)
+        seconds = time.perf_counter() - started
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    from nlp.settings import NLPSettings
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model-dir", type=Path, default=NLPSettings().model_dir)
+    parser.add_argument("--n", type=int, default=4000)
+    parser.add_argument("--threads", type=int, nargs="*", default=[1, 2])
+    parser.add_argument("--batch", type=int, nargs="*", default=[256])
+    parser.add_argument("--memory-rows", type=int, default=0, help="also measure `feedback classify` peak RSS")
+    args = parser.parse_args(argv)
+    texts = sample_texts(args.n)
+    print(f"| threads | batch | int8 | evidence | texts/s ({args.n} texts, "
+          f"{sum(map(len, texts)) / len(texts):.0f} chars) |")
+    print("|---|---|---|---|---|")
+    for threads in args.threads:
+        for batch in args.batch:
+            for quantize, evidence in ((True, True), (True, False), (False, True)):
+                rate = measure(args.model_dir, texts, threads, evidence, quantize, batch)
+                print(f"| {threads} | {batch} | {'yes' if quantize else 'no'} | {'yes' if evidence else 'no'} "
+                      f"| {rate:,.0f} |", flush=True)
+    if args.memory_rows:
+        peak, seconds = peak_memory_mb(args.model_dir, args.memory_rows)
+        print(f"\n`feedback classify` on {args.memory_rows:,} rows: peak RSS {peak:,.0f} MB, {seconds:.0f} s "
+              f"({args.memory_rows / seconds:,.0f} rows/s end to end)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Evaluation: skips cleanly without ../shared/eval; metrics and table on a tiny fake eval folder."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from nlp.evaluate import (Row, aspect_scores, eval_available, load_eval, markdown_table, split_own_data,
+                          tfidf_lr_accuracy)
+from pipelines.cli import main
+
+
+def test_evaluate_skips_cleanly_without_eval_data(tmp_path: Path, capsys):
+    assert main(["evaluate", "--eval-dir", str(tmp_path / "absent")]) == 0
+    assert "skipping" in capsys.readouterr().err
+
+
+def test_bench_script_skips_too(tmp_path: Path, capsys):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("evaluate_classifier",
+                                                  Path(__file__).parents[2] / "bench/evaluate_classifier.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--eval-dir", str(tmp_path)]) == 0
+    assert "skipping" in capsys.readouterr().err
+
+
+def _fake_eval(root: Path) -> Path:
+    (root / "sentiment").mkdir(parents=True)
+    (root / "aspects").mkdir()
+    reviews = pd.DataFrame({"label": [1, 0, 1, 0] * 5,
+                            "review": ["好吃送餐快", "太慢了难吃", "服务很好", "态度差"] * 5})
+    reviews.to_csv(root / "sentiment/waimai_10k.csv", index=False)
+    reviews.to_csv(root / "sentiment/ChnSentiCorp_htl_all.csv", index=False)
+    asap = pd.DataFrame({"index": [1, 2], "reviewbody": ["服务员态度很差，上菜慢", "味道不错"], "star": [1, 5],
+                         "service_wait_time": [-2, -2], "service_waiters_attitude": [-1, -2],
+                         "service_serving_speed": [-1, -2], "dish_taste": [-2, 1]})
+    for name in ("train", "dev", "test"):
+        asap.to_csv(root / f"aspects/{name}_sample.csv", index=False, encoding="utf-8-sig")
+    return root
+
+
+def test_fake_eval_folder_loads_with_the_readme_mapping(tmp_path: Path):
+    root = _fake_eval(tmp_path)
+    assert eval_available(root)
+    data = load_eval(root)
+    assert len(data.waimai) == 20 and len(data.aspects) == 6
+    assert data.aspects["logistics"].tolist()[:2] == [-1, -2]
+    predicted = pd.DataFrame({"attitude": pd.array([-1, pd.NA] * 3, dtype="Int64"),
+                              "logistics": pd.array([1, pd.NA] * 3, dtype="Int64"),
+                              "skill": pd.array([pd.NA, 1] * 3, dtype="Int64")})
+    scores = aspect_scores(data.aspects, predicted)
+    assert scores["asap_attitude_mentioned_f1"] == 1.0 and scores["asap_attitude_complaint_f1"] == 1.0
+    assert scores["asap_logistics_mentioned_f1"] == 1.0 and scores["asap_logistics_complaint_f1"] == 0.0
+
+
+def test_own_data_split_and_tfidf_baseline(tmp_path: Path):
+    data = load_eval(_fake_eval(tmp_path))
+    train, test = split_own_data(data.waimai)
+    assert len(train) == 16 and len(test) == 4
+    assert tfidf_lr_accuracy(train, test) == 1.0
+
+
+def test_table_has_one_line_per_method():
+    table = markdown_table([Row("a", {"waimai_acc": 0.9}, 100.0), Row("b", {"own_data_acc": 0.5})])
+    lines = table.splitlines()
+    assert len(lines) == 4 and "0.900" in lines[2] and "—" in lines[3]
+
+
+def test_evaluate_end_to_end_on_fake_data(tiny_model_dir: Path, tmp_path: Path, capsys):
+    root = _fake_eval(tmp_path)
+    assert main(["evaluate", "--eval-dir", str(root), "--model-dir", str(tiny_model_dir),
+                 "--skip-own-data"]) == 0
+    out = capsys.readouterr().out
+    assert "keyword rules" in out and "SnowNLP" in out and out.count("\n") >= 4
