@@ -28,6 +28,7 @@ Public helpers:
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -166,6 +167,7 @@ class _Reader:
         self.text = text
         self.items: list[_Item] = []  # hits and sentiment contributions, in reading order
         self.sent_start = 0  # index in items where the current sentence starts
+        self.discounted = 0  # items before this index already carry the contrast discount
         self.factor = 1.0  # contrast weight for what is read next
         self.neg_on = False
         self.neg_start = self.neg_reach = 0
@@ -262,8 +264,11 @@ class _Reader:
     def _contrast(self, kind: str) -> None:
         self._close_clause()
         if kind == "after":
-            for it in self.items[self.sent_start:]:
+            # only the items since the last contrast: rescanning the whole sentence at every
+            # 但是 is quadratic on long texts without sentence breaks
+            for it in self.items[max(self.sent_start, self.discounted):]:
                 it.factor = min(it.factor, CONTRAST_BEFORE)
+            self.discounted = len(self.items)
             self.factor = CONTRAST_AFTER
         else:
             self.factor = CONTRAST_BEFORE
@@ -301,16 +306,24 @@ class _Reader:
     def _attach(self, open_targets: list) -> dict[int, list[_Item]]:
         """Each sentiment word of the clause goes to the nearest target before it (else the first
         one after it), skipping targets of a category the word is itself a cue of."""
+        # per category the target starts and indices (both ascending: targets come in reading
+        # order), so that a long clause costs O(words x categories x log targets)
+        by_cat: dict[str, tuple[list[int], list[int]]] = {}
+        for idx, t in enumerate(open_targets):
+            starts, idxs = by_cat.setdefault(t[0], ([], []))
+            starts.append(t[2])
+            idxs.append(idx)
         attached: dict[int, list[_Item]] = {}
         for it in self.clause_sent:
             best = first = None
-            for idx, t in enumerate(open_targets):
-                if t[0] in it.cue_cats:
+            for cat, (starts, idxs) in by_cat.items():
+                if cat in it.cue_cats:
                     continue
-                if first is None:
-                    first = idx
-                if t[2] <= it.start:
-                    best = idx
+                if first is None or idxs[0] < first:
+                    first = idxs[0]
+                k = bisect_right(starts, it.start)
+                if k and (best is None or idxs[k - 1] > best):
+                    best = idxs[k - 1]
             if best is None and not it.post_only:
                 best = first
             if best is not None:

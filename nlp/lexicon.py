@@ -40,9 +40,13 @@ LEXICON_FILES = (
 # A "re:" phrase must contain a number followed by a unit (半小时, 40分钟, 三次, 200块): texts
 # without such a pair skip the regular expressions (a cheap character-class search).
 REGEX_TRIGGER = frozenset("时钟分天次遍块元")
+# Repetitions are bounded: an unbounded ``[数]+`` backtracks over a long run of number-like
+# characters (好好好…, 多多多…) at every start position, i.e. quadratic time on long texts.
 _NUMBER_UNIT_RE = re.compile(
-    r"[0-9一二两三四五六七八九十百几半多好]+个?(?:多|半)?(?:小时|钟头|分钟|分|刻钟|天|次|遍|块|元)"
+    r"[0-9一二两三四五六七八九十百几半多好]{1,8}个?(?:多|半)?(?:小时|钟头|分钟|分|刻钟|天|次|遍|块|元)"
 )
+# unescaped + or *, or an open-ended {n,}: forbidden in "re:" phrases (see _NUMBER_UNIT_RE)
+_UNBOUNDED_RE = re.compile(r"(?<!\\)[+*]|\{\d*,\}")
 # clause / sentence punctuation (matched as tokens too)
 CLAUSE_BREAKS = "，,、：:"
 SENTENCE_BREAKS = "。.！!？?；;…~～\n "
@@ -90,6 +94,8 @@ class Lexicon:
             name = f"r{i}"
             if re.compile(rx).groups:
                 raise ValueError(f"lexicon regex must not contain groups: {rx!r}")
+            if _UNBOUNDED_RE.search(rx):
+                raise ValueError(f"lexicon regex must bound its repetitions ({{1,8}}, not + or *): {rx!r}")
             if not REGEX_TRIGGER.intersection(rx):
                 raise ValueError(f"lexicon regex needs a unit ({''.join(sorted(REGEX_TRIGGER))}): {rx!r}")
             parts.append(f"(?P<{name}>{rx})")
@@ -151,10 +157,22 @@ class Lexicon:
             found = [(m.start(), m.end(), self.regex_infos[m.lastgroup], m.group())
                      for m in self.pattern.finditer(text)]
             if found:
-                keep = [t for t in out
-                        if not any(t[0] < e and s < t[1] for s, e, _, _ in found)]
-                out = sorted(keep + found, key=lambda t: t[0])
+                out = _merge_regex_tokens(out, found)
         return out
+
+
+def _merge_regex_tokens(plain: list, found: list) -> list:
+    """``plain`` without the tokens that overlap a regex token, merged with ``found``; both
+    lists are sorted and non-overlapping, so one sweep with a pointer into ``found`` suffices."""
+    keep = []
+    j, n_found = 0, len(found)
+    for t in plain:
+        while j < n_found and found[j][1] <= t[0]:
+            j += 1
+        if j < n_found and found[j][0] < t[1]:
+            continue
+        keep.append(t)
+    return sorted(keep + found, key=lambda t: t[0])
 
 
 # ----------------------------------------------------------------------------------------------
