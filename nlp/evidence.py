@@ -14,6 +14,7 @@ state machine:
 * **targets** – neutral aspect words (服务员, 上菜, 味道) take the polarity of the general sentiment
   words of their clause (服务员 + 很好 -> attitude praise, 上菜 + 很慢 -> logistics complaint);
   each sentiment word goes to the nearest target; without one the aspect is a neutral mention.
+  *Mild* words (一般, 一般般) leave a target neutral: 态度一般 is a mention, not a complaint.
 
 Public helpers:
 
@@ -300,6 +301,8 @@ class _Reader:
         cue_cats = tuple(c.category for c in info.cues if c.polarity)
         it = _Item(None, span, 0, None, a, e, val * intensity, self.factor, cue_cats, info.post_only)
         self.items.append(it)
+        if info.mild and not negated and intensity <= 1.0:
+            return  # 态度一般(般): a neutral mention of the aspect, only the overall sentiment dips
         if CUES_REACH_OTHER_TARGETS or not cue_cats:
             self.clause_sent.append(it)
 

@@ -4,7 +4,9 @@ Files (UTF-8, ``#`` comments):
 
 * ``aspects.txt`` – sections ``[<category|sub-reason> complaint|praise|neutral]`` of cue phrases
   per aspect, plus ``re: <regex>`` lines for numeric phrases (等了40分钟, 晚了半小时);
-* ``sentiment_positive.txt`` / ``sentiment_negative.txt`` – ``word [weight] [after]``;
+* ``sentiment_positive.txt`` / ``sentiment_negative.txt`` – ``word [weight] [after] [mild]``
+  (``after``: describes only an aspect word before it; ``mild``: counts for the overall sentiment
+  but leaves an aspect word a neutral mention, 态度一般 is no complaint);
 * ``negators.txt`` – ``word [scale]``; ``intensifiers.txt`` – ``word factor [ambiguous]``;
 * ``contrast.txt`` – ``word after|before [factor] [neg]``;
 * ``skip.txt`` – words that contain a negator or cue but are neither (不但, 慢慢, 菜单).
@@ -70,6 +72,7 @@ class TokenInfo:
     contrast: str | None = None  # "after" | "before"
     skip: bool = False
     post_only: bool = False  # sentiment word that only describes an aspect word before it
+    mild: bool = False  # sentiment word too weak to make an aspect word praise or complaint
     brk: int = 0  # 1 clause break, 2 sentence break
 
     polar: bool = False  # has a sentiment value or a praise/complaint cue (set by finish())
@@ -298,6 +301,7 @@ def lexicon_from_texts(files: dict[str, str], source: str = "package") -> Lexico
             weight = float(parts[1]) if len(parts) > 1 else 1.0
             tok(word).sentiment = sign * weight
             tok(word).post_only = "after" in parts[2:]
+            tok(word).mild = "mild" in parts[2:]
 
     for line in _lines(files["negators.txt"]):
         parts = line.split()

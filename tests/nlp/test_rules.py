@@ -93,6 +93,25 @@ def test_home_service_phrasings():
             assert sub in row["subreasons"].split(";"), (text, row["subreasons"])
 
 
+def test_mediocre_attitude_is_a_neutral_mention():
+    texts = ["态度一般般", "态度一般", "服务一般", "阿姨服务态度一般般，打扫得挺干净"]
+    df = RuleClassifier().predict(texts)
+    for text, (_, row) in zip(texts, df.iterrows()):
+        assert row["attitude"] == 0, (text, row.to_dict())
+        assert "attitude" not in row["labels"].split(";"), text
+        assert not row["subreasons"].startswith("attitude"), text
+    assert df["sentiment"].iloc[0] < 0  # still a slight dip in the overall sentiment
+    assert _one("态度很一般")["attitude"] == -1  # intensified: a complaint
+
+
+def test_rushing_off_after_short_hours_is_leaving_early_only():
+    for text in ("时间没做满就急着走", "阿姨活没干完就急着走了"):
+        row = _one(text)
+        assert row["subreasons"] == "logistics.left_early", (text, row["subreasons"])
+        assert row["labels"] == "logistics" and pd.isna(row["attitude"]), text
+    assert _one("一直催我，急着走")["subreasons"] == "attitude.impatient"
+
+
 def test_load_with_lexicon_override(tmp_path):
     import shutil
     from importlib import resources
