@@ -336,7 +336,7 @@ class _Reader:
     def _close_clause(self) -> None:
         if self.targets:
             open_targets = [t for t in self.targets if t[0] not in self.explicit]
-            attached = self._attach(open_targets) if open_targets else {}
+            attached = self._attach(open_targets) if open_targets and self.clause_sent else {}
             seen: set[tuple[str, int]] = set()
             for idx, (cat, sub, ts, te, word, tfactor) in enumerate(open_targets):
                 its = attached.get(idx, [])
