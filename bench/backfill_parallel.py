@@ -48,6 +48,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warehouse-url", required=True)
     parser.add_argument("--pg-admin-url", default="postgresql+psycopg2://postgres@127.0.0.1:5432/test",
                         help="where a fresh database for the Dagster instance is created")
+    parser.add_argument("--model-dir", default=None, help="classifier dir (FEEDBACK_MODEL_DIR)")
+    parser.add_argument("--backend", choices=("model", "rules"), default=None,
+                        help="classifier backend (FEEDBACK_CLASSIFIER_BACKEND)")
     parser.add_argument("--skip-generate", action="store_true")
     parser.add_argument("--timeout-s", type=int, default=3_000)
     parser.add_argument("--output", type=Path, default=REPO / "docs" / "benchmarks.md")
@@ -81,6 +84,10 @@ def instance_environment(home: Path, url: sa.URL, args: argparse.Namespace) -> d
         "FEEDBACK_INBOX": tempfile.mkdtemp(prefix="backfill-inbox-"),
         "DAGSTER_TELEMETRY_DISABLED": "1", "GX_ANALYTICS_ENABLED": "False",
         "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"})
+    if args.model_dir:
+        env["FEEDBACK_MODEL_DIR"] = args.model_dir
+    if args.backend:
+        env["FEEDBACK_CLASSIFIER_BACKEND"] = args.backend
     return env
 
 

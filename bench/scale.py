@@ -17,6 +17,7 @@ import shlex
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -73,9 +74,11 @@ def _configure_environment(args: argparse.Namespace) -> None:
         os.environ["FEEDBACK_CLASSIFIER_BACKEND"] = args.backend
 
 
-def run_pipeline(args: argparse.Namespace,
-                 days: list[str]) -> tuple[list[StageSample], list[StageSample]]:
-    """(per-partition totals, per-step samples) of the daily job over `days`."""
+def run_pipeline(args: argparse.Namespace, days: list[str],
+                 report: Callable[[list[StageSample], list[StageSample]], None],
+                 ) -> tuple[list[StageSample], list[StageSample]]:
+    """(per-partition totals, per-step samples) of the daily job over `days`; `report` is
+    called after each partition, so a long run leaves its tables behind as it goes."""
     _configure_environment(args)
     from dagster import DagsterInstance
 
@@ -91,6 +94,7 @@ def run_pipeline(args: argparse.Namespace,
             steps += day_steps
             print(f"{day}: {total.rows or 0:,} rows in {total.wall_s:.1f} s, "
                   f"peak {total.peak_rss_mib:.0f} MiB", flush=True)
+            report(runs, steps)
     return runs, steps
 
 
@@ -100,15 +104,19 @@ def main(argv: list[str] | None = None) -> int:
     generated_s = None if args.skip_generate else _generate(args)
     days = list(partitions(args.end_date, args.days))[-(args.partitions or args.days):]
     machine_before = machine_line()
-    runs, steps = run_pipeline(args, days)
-    text = render(
-        command=command, started=datetime.now(timezone.utc), machine=machine_before,
-        machine_after=machine_line(), source_url=args.source_url,
-        warehouse_url=args.warehouse_url, generated_s=generated_s, runs=runs,
-        stages=totals(steps), note=args.note)
-    print(text)
     label = args.label or f"{args.rows}-rows-{args.days}-days"
-    write_section(args.output, f"scale:{label}", f"Scale: {label}", text)
+
+    def report(runs: list[StageSample], steps: list[StageSample]) -> None:
+        text = render(
+            command=command, started=datetime.now(timezone.utc), machine=machine_before,
+            machine_after=machine_line(), source_url=args.source_url,
+            warehouse_url=args.warehouse_url, generated_s=generated_s, runs=runs,
+            stages=totals(steps), note=args.note)
+        write_section(args.output, f"scale:{label}", f"Scale: {label}", text)
+        if len(runs) == len(days):
+            print(text)
+
+    run_pipeline(args, days, report)
     return 0
 
 

@@ -46,6 +46,7 @@ def _verdicts(runs: Sequence[StageSample]) -> list[str]:
     rows = sum(r.rows or 0 for r in runs)
     wall = sum(r.wall_s for r in runs)
     peak = max(r.peak_rss_mib for r in runs)
+    cpu = sum(r.cpu_s for r in runs)
     day = max(runs, key=lambda r: r.rows or 0)
     day_budget = TARGET_DAY_S * (day.rows or 0) / 100_000
     all_budget = TARGET_MILLION_S * rows / 1_000_000
@@ -57,6 +58,9 @@ def _verdicts(runs: Sequence[StageSample]) -> list[str]:
         f"target pro rata (1M rows in 15 min) {all_budget:.0f} s: {ok(wall <= all_budget)}",
         f"- peak RSS {peak:,.0f} MiB (limit {TARGET_PEAK_MIB:,.0f}): "
         f"{ok(peak <= TARGET_PEAK_MIB)}",
+        f"- CPU time of the pipeline process {cpu:.0f} s in {wall:.0f} s wall (CPU/wall "
+        f"{cpu / max(wall, 1e-9):.2f}; database servers' CPU not included): where CPU/wall is "
+        f"well below 1 the cores were busy with other work (see load average)",
     ]
 
 
