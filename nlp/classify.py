@@ -124,7 +124,8 @@ def quantized(model):
 def to_frame(probs: Probabilities, subreasons: list[str], threshold: float,
              analyses: list | None = None) -> pd.DataFrame:
     """Turn head probabilities into the contract's columns (evidence from `analyses` when given)."""
-    classes = probs.aspects.argmax(-1)  # (n, 3)
+    # Mentioned when the three polarity classes together outweigh "not mentioned"; then the likeliest one.
+    classes = np.where(probs.aspects[:, :, 0] >= 0.5, 0, 1 + probs.aspects[:, :, 1:].argmax(-1))
     mentioned = classes != 0
     complaint = classes == COMPLAINT
     p_complaint = probs.aspects[:, :, COMPLAINT]
