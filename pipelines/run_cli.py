@@ -90,10 +90,25 @@ def print_counts(counts: dict[str, int], out: Callable[[str], None] = print) -> 
         f" + rejected {counts.get('rejected_feedback', 0)}: {verdict}")
 
 
+def print_breakdown(days: list[str], out: Callable[[str], None] = print) -> None:
+    """Rejected rows by rule and classified records by category over `days`."""
+    from storage.config import default_warehouse_url
+    from storage.warehouse import Warehouse
+
+    store = Warehouse(default_warehouse_url())
+    rejected = store.read_range("rejected_feedback", days[0], days[-1], ["rule"])["rule"]
+    classified = store.read_range("classified_feedback", days[0], days[-1], ["category"])
+    out("rejected by rule: " + (", ".join(f"{k} {v}" for k, v in
+                                          rejected.value_counts().items()) or "none"))
+    out("categories: " + (", ".join(f"{k} {v}" for k, v in
+                                    classified["category"].value_counts().items()) or "none"))
+
+
 def run(args: argparse.Namespace) -> int:
     days = days_between(*args.backfill) if args.backfill else [args.date.isoformat()]
     outcomes = run_days(days, args.backend)
     print_counts(partition_counts(days))
+    print_breakdown(days)
     failed = [day for day, success, _ in outcomes if not success]
     if failed:
         print(f"failed days: {', '.join(failed)}", file=sys.stderr)
