@@ -20,7 +20,7 @@ TABLE_NAME = "data_quality_results"
 DATA_QUALITY_RESULTS = warehouse_table(
     TABLE_NAME, Column("check_name", sa.String(128)), Column("asset", sa.String(128)),
     Column("severity", sa.String(16)), Column("passed", sa.Boolean),
-    Column("expectation", sa.String(255)), Column("unexpected_count", sa.Integer),
+    Column("expectation", sa.Text), Column("unexpected_count", sa.Integer),
     Column("element_count", sa.Integer), Column("details", sa.Text),
     Column("checked_at", sa.DateTime))
 sa.Index("ix_data_quality_results_check", "check_name", "checked_at",
