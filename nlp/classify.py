@@ -115,10 +115,14 @@ class FeedbackClassifier:
 
 def quantized(model):
     """int8 weights for the Linear layers: faster on CPU, output differences far below label changes."""
+    import warnings
+
     import torch
     from torch.ao.quantization import quantize_dynamic
 
-    return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    with warnings.catch_warnings():  # torch 2.13 flags the quantized tensor API as deprecated
+        warnings.simplefilter("ignore")
+        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
 
 
 def to_frame(probs: Probabilities, subreasons: list[str], threshold: float,

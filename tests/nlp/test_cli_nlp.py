@@ -65,6 +65,7 @@ def test_classify_without_model_points_to_feedback_train(tmp_path: Path, capsys)
     assert "feedback train" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_train_with_user_file_and_corrections(tmp_path: Path, capsys):
     import sqlalchemy as sa
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from nlp.evaluate import (Row, aspect_scores, eval_available, load_eval, markdown_table, split_own_data,
                           tfidf_lr_accuracy)
@@ -55,6 +56,7 @@ def test_fake_eval_folder_loads_with_the_readme_mapping(tmp_path: Path):
     assert scores["asap_logistics_mentioned_f1"] == 1.0 and scores["asap_logistics_complaint_f1"] == 0.0
 
 
+@pytest.mark.slow
 def test_own_data_split_and_tfidf_baseline(tmp_path: Path):
     data = load_eval(_fake_eval(tmp_path))
     train, test = split_own_data(data.waimai)
@@ -68,6 +70,7 @@ def test_table_has_one_line_per_method():
     assert len(lines) == 4 and "0.900" in lines[2] and "—" in lines[3]
 
 
+@pytest.mark.slow
 def test_evaluate_end_to_end_on_fake_data(tiny_model_dir: Path, tmp_path: Path, capsys):
     root = _fake_eval(tmp_path)
     assert main(["evaluate", "--eval-dir", str(root), "--model-dir", str(tiny_model_dir),

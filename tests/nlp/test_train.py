@@ -42,6 +42,7 @@ def test_holdout_keeps_handwritten_and_batches_cover_everything():
     assert sorted(i for b in batches for i in b) == list(range(130))
 
 
+@pytest.mark.slow
 def test_training_is_seeded(tmp_path: Path):
     settings = NLPSettings.tiny(n_generated=150)
     quiet = dict(settings=settings, progress=lambda line: None)
