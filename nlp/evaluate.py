@@ -189,6 +189,7 @@ def run_evaluation(eval_dir: Path, model_dir: Path, sample: int | None, own_data
     rules = evaluate_frame_method("keyword rules (nlp.rules)", RuleClassifier().predict, data)
     progress("evaluating SnowNLP ...")
     rows = [ours, rules, evaluate_snownlp(data)]
+    progress("zero-shot rows (the own-data rows follow):\n" + markdown_table(rows))
     if own_data:
         full = load_eval(eval_dir).waimai
         train_part, test_part = split_own_data(full)
