@@ -108,9 +108,12 @@ def clean_texts(texts: pd.Series) -> pd.Series:
                      index=texts.index, dtype="str")
 
 
-def _first_rule(frame: pd.DataFrame, known_workers: set[str], now: datetime) -> pd.Series:
+def _first_rule(frame: pd.DataFrame, known_workers: set[str], now: datetime,
+                day: str | None = None) -> pd.Series:
     """The first failed row rule of each row, or NA."""
     rating = frame["rating"]
+    off_day = (frame["created_at"].dt.strftime("%Y-%m-%d") != day) if day else \
+        pd.Series(False, index=frame.index)
     is_review = frame["kind"] == "review"
     checks: list[tuple[str, pd.Series]] = [
         ("unreadable_line", frame["parse_error"].notna()),
@@ -120,6 +123,7 @@ def _first_rule(frame: pd.DataFrame, known_workers: set[str], now: datetime) -> 
         ("unparseable_date", frame["created_at"].isna()),
         ("future_date", (frame["created_at"] > now) | (frame["first_response_at"] > now)
          | (frame["resolved_at"] > now)),
+        ("outside_partition_day", off_day & frame["created_at"].notna()),
         ("unknown_worker", ~frame["worker_id"].isin(known_workers)),
         ("rating_out_of_range", is_review & ~(rating.between(1, 5) & (rating % 1 == 0))),
         ("responded_before_created", frame["first_response_at"] < frame["created_at"]),
@@ -141,6 +145,9 @@ def _reason(row: pd.Series) -> str:
         "unparseable_date": f"created_at {row['created_at_raw']!r} is not a date-time",
         "future_date": "a timestamp lies in the future "
                        f"(created_at {row['created_at']}, resolved_at {row['resolved_at']})",
+        "outside_partition_day": f"created_at {row['created_at_raw']!r} is not on the partition "
+                                 "day (an inbox row dated before the first partition lands on "
+                                 "its arrival day)",
         "unknown_worker": f"worker_id {row['worker_id']!r} is not in the worker roster",
         "rating_out_of_range": f"rating {row['rating_raw']!r} is not an integer from 1 to 5",
         "responded_before_created": f"first response {row['first_response_at']} is before "
@@ -217,13 +224,14 @@ def merge_duplicates(valid: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_feedback(reviews: pd.DataFrame, complaints: pd.DataFrame, inbox: pd.DataFrame,
-                   known_workers: set[str], now: datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   known_workers: set[str], now: datetime,
+                   day: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(feedback records, rejected rows) for one day; every input row lands in exactly one."""
     frame = candidates(reviews, complaints, inbox)
     frame["text"] = clean_texts(frame["raw_text"])
     frame["text_hash"] = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in frame["text"]]
     frame = frame.sort_values(["created_at", "source_table", "source_id"], kind="stable")
-    frame["rule"] = _first_rule(frame, known_workers, now)
+    frame["rule"] = _first_rule(frame, known_workers, now, day)
     valid = frame["rule"].isna()
     frame.loc[valid, "rule"] = _mark_duplicate_ids(frame.loc[valid])
     return merge_duplicates(frame.loc[frame["rule"].isna()]), rejections(frame, now)
@@ -249,7 +257,7 @@ def feedback_records(context: AssetExecutionContext,
             raise Failure("worker_roster is empty: materialize worker_roster first",
                           allow_retries=False)
         records, rejected = build_feedback(sources["raw_reviews"], sources["raw_complaints"],
-                                           sources["raw_inbox_feedback"], workers, now_local())
+                                           sources["raw_inbox_feedback"], workers, now_local(), day)
         store.replace_partitions(day, {"feedback": records, "rejected_feedback": rejected},
                                  scopes={"rejected_feedback": {"stage": STAGE}})
     source_rows = sum(len(f) for f in sources.values())

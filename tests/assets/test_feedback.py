@@ -156,3 +156,11 @@ def test_feedback_refuses_to_run_without_a_roster(pipeline_resources) -> None:
     failure = next(e for e in result.all_events if e.is_step_failure)
     assert not result.success and "materialize worker_roster first" in str(
         failure.step_failure_data.error)
+
+
+def test_rows_dated_off_the_partition_day_are_rejected_not_published() -> None:
+    records, rejected = build_feedback(
+        reviews({}), complaints(), inbox({"id": "X1", "created_at": "2019-01-01 09:00"}),
+        WORKERS, NOW, day="2025-06-10")
+    assert "outside_partition_day" in set(rejected["rule"])
+    assert (records["created_at"].dt.strftime("%Y-%m-%d") == "2025-06-10").all()
