@@ -139,6 +139,10 @@ def summarise(suite: Suite, frame: pd.DataFrame, validation: Any) -> SuiteResult
                        outcomes=tuple(outcomes))
 
 
+def _view(class_name: str) -> dict[str, str]:
+    return {"module_name": "assets.quality.gx_views", "class_name": class_name}
+
+
 def _context(docs_dir: Path | None) -> Any:
     import great_expectations as gx
     from great_expectations.data_context.types.base import (
@@ -155,7 +159,10 @@ def _context(docs_dir: Path | None) -> Any:
         config.data_docs_sites = {"local": {
             "class_name": "SiteBuilder", "store_backend": filesystem(docs_dir.resolve()),
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder",
-                                   "validation_results_limit": 1000}}}
+                                   "validation_results_limit": 1000,
+                                   "view": _view("CachedIndexPageView")},
+            "site_section_builders": {section: {"view": _view("CachedPageView")}
+                                      for section in ("expectations", "validations", "profiling")}}}
     context = gx.get_context(mode="ephemeral", project_config=config)
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
