@@ -125,8 +125,8 @@ class Analysis:
         return _dedupe(span for span, _ in terms)
 
 
-def label_from_hits(hits: Iterable[Hit]) -> int | None:
-    """-1 / 0 / 1 from a category's hits, ``None`` when there are none."""
+def weigh_hits(hits: Iterable[Hit]) -> tuple[int | None, float, float]:
+    """(label -1 / 0 / 1 or ``None`` without hits, complaint weight, praise weight)."""
     comp = praise = 0.0
     any_hit = False
     for h in hits:
@@ -136,10 +136,15 @@ def label_from_hits(hits: Iterable[Hit]) -> int | None:
         elif h.polarity > 0:
             praise += h.weight
     if not any_hit:
-        return None
+        return None, comp, praise
     if comp == 0 and praise == 0:
-        return 0
-    return -1 if comp >= COMPLAINT_RATIO * praise and comp > 0 else 1
+        return 0, comp, praise
+    return (-1 if comp >= COMPLAINT_RATIO * praise and comp > 0 else 1), comp, praise
+
+
+def label_from_hits(hits: Iterable[Hit]) -> int | None:
+    """-1 / 0 / 1 from a category's hits, ``None`` when there are none."""
+    return weigh_hits(hits)[0]
 
 
 def _dedupe(spans: Iterable[str]) -> list[str]:

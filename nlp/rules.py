@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nlp.evidence import COMPLAINT_RATIO, analyse
+from nlp.evidence import COMPLAINT_RATIO, analyse, weigh_hits
 from nlp.lexicon import Lexicon, load_lexicon
 from nlp.taxonomy import CATEGORY_KEYS, load_taxonomy
 from nlp.text import normalise
@@ -89,20 +89,7 @@ class RuleClassifier:
         best_cat, best_p = "none", -1.0
         for cat in CATEGORY_KEYS:
             hits = an.hits.get(cat, ())
-            comp = praise = 0.0
-            any_hit = False
-            for h in hits:
-                any_hit = True
-                if h.polarity < 0:
-                    comp += h.weight
-                elif h.polarity > 0:
-                    praise += h.weight
-            if not any_hit:
-                label = None
-            elif comp == 0 and praise == 0:
-                label = 0
-            else:
-                label = -1 if comp > 0 and comp >= COMPLAINT_RATIO * praise else 1
+            label, comp, praise = weigh_hits(hits)
             p = _p_complaint(label, comp, praise, sentiment)
             row[cat] = label
             row["p_" + cat] = p
