@@ -17,6 +17,7 @@ from types import ModuleType
 from dagster import (
     AssetSelection,
     DefaultScheduleStatus,
+    DagsterRunStatus,
     DefaultSensorStatus,
     Definitions,
     EnvVar,
@@ -28,6 +29,7 @@ from dagster import (
     in_process_executor,
     load_asset_checks_from_modules,
     load_assets_from_modules,
+    run_status_sensor,
     sensor,
 )
 
@@ -148,7 +150,28 @@ def inbox_sensor(context: SensorEvaluationContext,
     yield from requests
 
 
+def build_data_docs() -> None:
+    """Render the GX data docs once for a finished run (its checks only stored their results)."""
+    from assets.quality.gx_runner import build_data_docs as build
+    from assets.quality.results import GX_DOCS_DIR
+
+    build(GX_DOCS_DIR)
+
+
+def _docs_sensor(status: DagsterRunStatus, name: str):
+    @run_status_sensor(run_status=status, name=name, monitored_jobs=[daily_job, inbox_job],
+                       default_status=DefaultSensorStatus.RUNNING, minimum_interval_seconds=60)
+    def _docs(context) -> None:
+        build_data_docs()
+    return _docs
+
+
+# Scheduled and sensor runs (daemon); `feedback run` and `make demo` build after each run themselves.
+data_docs_sensors = [_docs_sensor(DagsterRunStatus.SUCCESS, "gx_data_docs_after_success"),
+                     _docs_sensor(DagsterRunStatus.FAILURE, "gx_data_docs_after_failure")]
+
 defs = Definitions(
     assets=ALL_ASSETS, asset_checks=ALL_CHECKS, jobs=[daily_job, inbox_job],
-    schedules=[daily_schedule], sensors=[inbox_sensor], resources=build_resources(),
+    schedules=[daily_schedule], sensors=[inbox_sensor, *data_docs_sensors],
+    resources=build_resources(),
     executor=in_process_executor)

@@ -2,11 +2,13 @@
 
 GX is imported inside `run_suite` (about 5 s); the summary is plain data, so checks, tests and the
 results table never touch GX objects. Example rows are PII-masked and cut short before they leave.
-Data docs (optional) accumulate under `docs_dir`: validation results are kept on disk beside the
-site, so its index lists every run, not only the last one.
+Data docs (optional) accumulate under `docs_dir`: each check only stores its validation result on
+disk beside the site; `build_data_docs` renders the new pages and the index once per run, so its
+index lists every run, not only the last one, and a check's cost does not grow with the history.
 """
 from __future__ import annotations
 
+import copy
 import json
 import math
 from collections.abc import Sequence
@@ -170,7 +172,7 @@ def _context(docs_dir: Path | None) -> Any:
 
 def run_suite(suite: Suite, frame: pd.DataFrame, *, run_name: str,
               docs_dir: Path | None = None) -> SuiteResult:
-    """Validate `frame` against `suite`; with `docs_dir`, also store the result and build docs."""
+    """Validate `frame` against `suite`; with `docs_dir`, also store the result (for the docs)."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
@@ -185,14 +187,48 @@ def run_suite(suite: Suite, frame: pd.DataFrame, *, run_name: str,
     gx_suite = context.suites.add(gx.ExpectationSuite(name=suite.name, expectations=expectations))
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=suite.name, data=batch_definition, suite=gx_suite))
-    actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs")] if docs_dir else []
     checkpoint = context.checkpoints.add(gx.Checkpoint(
-        name=suite.name, validation_definitions=[definition], actions=actions,
+        name=suite.name, validation_definitions=[definition], actions=[],
         result_format={"result_format": "SUMMARY", "partial_unexpected_count": MAX_EXAMPLES}))
     result = checkpoint.run(batch_parameters={"dataframe": prepared},
                             run_id=gx.RunIdentifier(run_name=run_name))
     validation = next(iter(result.run_results.values()))
     return summarise(suite, prepared, validation)
+
+
+def build_data_docs(docs_dir: Path | None) -> Path | None:
+    """Render the data docs under `docs_dir` once: pages of results not yet rendered, and the index.
+
+    Each expectation suite's page is rebuilt from its latest new result. Returns the index path;
+    None (nothing done) without `docs_dir` or stored results.
+    """
+    if docs_dir is None or not (docs_dir / "validation_results").is_dir():
+        return None
+    import great_expectations as gx
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier)
+
+    context = _context(docs_dir)
+    pages = docs_dir.resolve() / "validations"
+    store = context.validation_results_store
+    new = [key for key in store.list_keys()
+           if not (pages / ("/".join(key.to_tuple()) + ".html")).exists()]
+    latest: dict[str, Any] = {}
+    for key in sorted(new, key=lambda k: str(k.run_id.run_time)):
+        latest[key.expectation_suite_identifier.name] = key
+    suites = []
+    for name, key in latest.items():
+        try:
+            expectations = [copy.copy(r.expectation_config.to_domain_obj())
+                            for r in store.get(key).results]
+            context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
+            suites.append(ExpectationSuiteIdentifier(name=name))
+        except Exception:  # an expectations page is a convenience; the results pages matter
+            continue
+    # With no identifiers GX rebuilds every page; an unknown suite makes it build the index only.
+    identifiers = [*new, *suites] or [ExpectationSuiteIdentifier(name="__index_only__")]
+    context.build_data_docs(resource_identifiers=identifiers)
+    return docs_dir / "index.html"
 
 
 def outcome_details(outcome: Outcome) -> str:

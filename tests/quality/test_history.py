@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from assets.quality import checks
+from assets.quality.gx_runner import build_data_docs
 from check_harness import run_checks
 from quality_frames import DAY, feedback_frame
 from storage.quality_results import read_results
@@ -26,6 +27,12 @@ def test_each_run_appends_results_and_data_docs_list_every_run(warehouse, wareho
     details = json.loads(failed["details"])
     assert details["examples"][0]["rating"] == 9 and details["run_id"]
 
+    assert not (gx_docs / "index.html").exists()  # checks only store their results
+    assert len(list((gx_docs / "validation_results").rglob("*.json"))) == 2
+    assert build_data_docs(gx_docs) == gx_docs / "index.html"
     index = (gx_docs / "index.html").read_text(encoding="utf-8")
     pages = list((gx_docs / "validations" / "feedback_valid").rglob("*.html"))
     assert len(pages) == 2 and "feedback_valid" in index
+    assert (gx_docs / "expectations" / "feedback_valid.html").exists()
+    assert build_data_docs(gx_docs) == gx_docs / "index.html"  # again: nothing new, index only
+    assert len(list((gx_docs / "validations" / "feedback_valid").rglob("*.html"))) == 2
