@@ -269,10 +269,12 @@ class _Reader:
 
     def _contrast(self, kind: str) -> None:
         self._close_clause()
-        if kind == "after":
+        if kind in ("after", "summary"):
             # only the items since the last contrast: rescanning the whole sentence at every
-            # 但是 is quadratic on long texts without sentence breaks
-            for it in self.items[max(self.sent_start, self.discounted):]:
+            # 但是 is quadratic on long texts without sentence breaks; a summary (总的来说)
+            # outweighs the whole text before it, not just its sentence
+            first = self.discounted if kind == "summary" else max(self.sent_start, self.discounted)
+            for it in self.items[first:]:
                 it.factor = min(it.factor, CONTRAST_BEFORE)
             self.discounted = len(self.items)
             self.factor = CONTRAST_AFTER
