@@ -63,11 +63,18 @@ class FeedbackClassifier:
         return cls(model, CharTokenizer.load(model_dir), chosen, card.get("version", "unversioned"))
 
     def probabilities(self, texts: list[str], analyses: list | None = None) -> Probabilities:
-        """Head probabilities per text; long texts are read in windows whose outputs are pooled."""
+        """Head probabilities per text: the network's, blended with the lexicon's (nlp.blend)."""
+        from nlp.features import analyse_many
+
+        analyses = analyses if analyses is not None else analyse_many(texts)
+        return self._blend(self.network_probabilities(texts, analyses), analyses)
+
+    def network_probabilities(self, texts: list[str], analyses: list) -> Probabilities:
+        """The full network's outputs; long texts are read in windows whose outputs are pooled."""
         from nlp.features import analyse_many
         from nlp.windows import pool_windows, split_windows
 
-        whole = self._window_probabilities(texts, analyses if analyses is not None else analyse_many(texts))
+        whole = self._window_probabilities(texts, analyses)
         windows, owner = split_windows(texts, self.settings.window_chars)
         if len(windows) == len(texts):
             return whole
@@ -77,6 +84,35 @@ class FeedbackClassifier:
         aspects, subs, _ = pool_windows(parts.aspects, parts.subreasons, parts.sentiment, owner, windows,
                                         len(texts))
         return Probabilities(aspects, subs, whole.sentiment)
+
+    def lexicon_probabilities(self, analyses: list) -> Probabilities | None:
+        """The heads on the lexicon features alone (whole texts); None for a model without them."""
+        import torch
+
+        from nlp.features import feature_matrix
+
+        with torch.inference_mode():
+            out = self.model.lexicon_view(torch.from_numpy(feature_matrix(analyses)))
+            if out is None:
+                return None
+            return Probabilities(torch.softmax(out["aspects"], -1).numpy(),
+                                 torch.sigmoid(out["subreasons"]).numpy(),
+                                 torch.softmax(out["sentiment"], -1).numpy())
+
+    def _blend(self, network: Probabilities, analyses: list) -> Probabilities:
+        from nlp.blend import mix, rule_aspects, rule_sentiment
+
+        weights = self.settings.blend_weights()
+        lexicon = self.lexicon_probabilities(analyses) if weights.lexicon_view and len(analyses) else None
+        if lexicon is not None:
+            network = Probabilities(mix(network.aspects, lexicon.aspects, weights.lexicon_view),
+                                    mix(network.subreasons, lexicon.subreasons, weights.lexicon_view),
+                                    mix(network.sentiment, lexicon.sentiment, weights.lexicon_view))
+        if not len(analyses):
+            return network
+        return Probabilities(mix(network.aspects, rule_aspects(analyses), weights.rules_aspects),
+                             network.subreasons,
+                             mix(network.sentiment, rule_sentiment(analyses), weights.rules_sentiment))
 
     def _window_probabilities(self, texts: list[str], analyses: list) -> Probabilities:
         """Model outputs for texts that fit one window, in length-sorted batches (little padding)."""

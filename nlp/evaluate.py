@@ -4,13 +4,17 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from nlp.metrics import accuracy, binary_f1, macro_f1
+
+if TYPE_CHECKING:
+    from nlp.classify import FeedbackClassifier
 
 DEFAULT_EVAL_DIR = Path("../shared/eval")
 SENTIMENT_FILES = {"waimai": "sentiment/waimai_10k.csv", "hotel": "sentiment/ChnSentiCorp_htl_all.csv"}
@@ -156,6 +160,15 @@ def own_data_accuracy(train: pd.DataFrame, test: pd.DataFrame, model_dir: Path, 
     return accuracy(test["label"].to_numpy() == 1, result["sentiment"].to_numpy() > 0)
 
 
+def network_only(classifier: "FeedbackClassifier") -> "FeedbackClassifier":
+    """The same trained model with the lexicon blend switched off (nlp.blend), for comparison."""
+    from nlp.classify import FeedbackClassifier
+
+    settings = replace(classifier.settings, blend_lexicon_view=0.0, blend_rules_aspects=0.0,
+                       blend_rules_sentiment=0.0)
+    return FeedbackClassifier(classifier.model, classifier.tokenizer, settings, classifier.version)
+
+
 COLUMNS = [("waimai_acc", "waimai acc"), ("hotel_acc", "hotel acc"),
            ("asap_attitude_mentioned_f1", "ASAP attitude mentioned F1"),
            ("asap_attitude_complaint_f1", "ASAP attitude complaint F1"),
@@ -178,6 +191,7 @@ def markdown_table(rows: list[Row]) -> str:
 def run_evaluation(eval_dir: Path, model_dir: Path, sample: int | None, own_data: bool, work_dir: Path,
                    own_epochs: int, progress: Callable[[str], None]) -> list[Row]:
     """Every method on the same data; the own-data path trains in `work_dir`."""
+    from nlp.blend import BlendWeights
     from nlp.classify import load_classifier
     from nlp.rules import RuleClassifier
 
@@ -185,10 +199,14 @@ def run_evaluation(eval_dir: Path, model_dir: Path, sample: int | None, own_data
     classifier = load_classifier(model_dir)
     progress("evaluating our model ...")
     ours = evaluate_frame_method(f"ours ({model_dir})", classifier.predict, data)
+    rows = [ours]
+    if classifier.settings.blend_weights() != BlendWeights():
+        progress("evaluating the network alone (no blend with the lexicon) ...")
+        rows.append(evaluate_frame_method("ours, network alone (blend off)", network_only(classifier).predict, data))
     progress("evaluating the keyword-rule baseline ...")
-    rules = evaluate_frame_method("keyword rules (nlp.rules)", RuleClassifier().predict, data)
+    rows.append(evaluate_frame_method("keyword rules (nlp.rules)", RuleClassifier().predict, data))
     progress("evaluating SnowNLP ...")
-    rows = [ours, rules, evaluate_snownlp(data)]
+    rows.append(evaluate_snownlp(data))
     progress("zero-shot rows (the own-data rows follow):\n" + markdown_table(rows))
     if own_data:
         full = load_eval(eval_dir).waimai

@@ -68,6 +68,16 @@ class FeedbackModel(BertPreTrainedModel):
             if features is None:
                 features = pooled.new_zeros((pooled.shape[0], self.n_features))
             pooled = torch.cat([pooled, self.lexicon_mlp(features)], dim=-1)
+        return self._heads(pooled)
+
+    def lexicon_view(self, features: torch.Tensor) -> dict[str, torch.Tensor] | None:
+        """The heads with the characters hidden (as text dropout hides them): no encoder pass."""
+        if self.lexicon_mlp is None:
+            return None
+        hidden = features.new_zeros((features.shape[0], 2 * self.config.hidden_size))
+        return self._heads(torch.cat([hidden, self.lexicon_mlp(features)], dim=-1))
+
+    def _heads(self, pooled: torch.Tensor) -> dict[str, torch.Tensor]:
         aspects = self.aspect_heads(pooled).view(-1, len(ASPECTS), len(ASPECT_CLASSES))
         return {"aspects": aspects, "subreasons": self.subreason_head(pooled),
                 "sentiment": self.sentiment_head(pooled)}

@@ -4,7 +4,10 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nlp.blend import BlendWeights
 
 MODEL_DIR_ENV = "FEEDBACK_MODEL_DIR"
 DEFAULT_MODEL_DIR = "var/models/default"
@@ -50,6 +53,11 @@ class NLPSettings:
     quantize: bool = True  # int8 dynamic quantization of the Linear layers at load (CPU inference)
     num_threads: int = 2
     subreason_threshold: float = 0.4
+    # --- blend of the network with the lexicon (nlp.blend; defaults chosen on the dev halves of
+    # ../shared/eval, docs/classifier.md; `feedback train --data` re-chooses them on held-out user rows) ---
+    blend_lexicon_view: float = 0.5  # share of the network's lexicon-only view
+    blend_rules_aspects: float = 0.3  # share of the rules' aspect classes
+    blend_rules_sentiment: float = 0.25  # share of the lexicon sentiment
     # --- where the model lives ---
     model_dir: Path = field(default_factory=default_model_dir)
 
@@ -61,6 +69,12 @@ class NLPSettings:
                      learning_rate=3e-3)
         small.update(overrides)
         return cls(**small)
+
+    def blend_weights(self) -> "BlendWeights":
+        """The blend shares as a validated `nlp.blend.BlendWeights`."""
+        from nlp.blend import BlendWeights
+
+        return BlendWeights(self.blend_lexicon_view, self.blend_rules_aspects, self.blend_rules_sentiment)
 
     def with_overrides(self, **overrides: Any) -> "NLPSettings":
         """A copy with some fields replaced (None values are ignored)."""

@@ -146,6 +146,24 @@ def _loss(out, labels: Encoded, batch: list[int], F):
     return loss
 
 
+def fit_blend(model, tokenizer: CharTokenizer, settings: NLPSettings, user_held: list[Example],
+              progress: Callable[[str], None]) -> NLPSettings:
+    """Blend weights (nlp.blend) re-chosen on held-out user rows; the settings' own without them."""
+    from nlp.blend_fit import fit_on_examples
+    from nlp.classify import FeedbackClassifier
+
+    default = settings.blend_weights()
+    chosen, scores = fit_on_examples(FeedbackClassifier(model, tokenizer, settings), user_held, default)
+    if not scores:
+        return settings
+    progress(f"blend chosen on {len(user_held)} held-out user rows: lexicon view {chosen.lexicon_view}, "
+             f"rules aspects {chosen.rules_aspects}, rules sentiment {chosen.rules_sentiment} "
+             f"({', '.join(f'{k} {v:.3f}' for k, v in scores.items())})")
+    return settings.with_overrides(blend_lexicon_view=chosen.lexicon_view,
+                                   blend_rules_aspects=chosen.rules_aspects,
+                                   blend_rules_sentiment=chosen.rules_sentiment)
+
+
 def stderr_progress(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
@@ -176,6 +194,8 @@ def train(output_dir: Path, settings: NLPSettings | None = None, extra: list[Exa
         tokenizer = CharTokenizer.build((ex.text for ex in train_set), settings.min_char_count)
         model, lr = new_model(settings, tokenizer.vocab_size), settings.learning_rate
     speed = fit(model, tokenizer, train_set, settings, lr, progress)
+    user_held = [ex for ex in held if ex.source.startswith("user") or ex.source == "correction"]
+    settings = fit_blend(model, tokenizer, settings, user_held, progress)
     metrics = holdout_metrics(model, tokenizer, settings, held)
     progress("held-out metrics: " + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()))
     output_dir = Path(output_dir)

@@ -1,0 +1,63 @@
+"""Blend the network's reading of a text with the lexicon's, so real reviews are read robustly.
+
+The network is trained on our synthetic corpus only. On it the character encoder is nearly perfect,
+so it learns to trust the characters; on real reviews, phrased more freely than any template, the
+characters mislead it more often than the lexicon does. Three views of each text are combined:
+
+* the full network (characters + lexicon features);
+* the network's *lexicon view*: the same heads with the character half of the pooled vector zeroed,
+  exactly as "text dropout" hides it in training (costs one small MLP, no encoder pass);
+* the rules' decision from the same `nlp.evidence.analyse` pass (one-hot aspect classes and the
+  lexicon sentiment).
+
+Weights live in `NLPSettings` (saved in the model card, so a model keeps the blend it was measured
+with); `bench/evaluate_classifier.py` prints each view beside the blend.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from nlp.model import ASPECT_CLASSES, ASPECTS
+
+_CLASS_OF_LABEL = {label: i for i, label in enumerate(ASPECT_CLASSES)}
+
+
+@dataclass(frozen=True)
+class BlendWeights:
+    """Shares of the lexicon view and of the rules (the full network gets the rest)."""
+
+    lexicon_view: float = 0.0
+    rules_aspects: float = 0.0
+    rules_sentiment: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("lexicon_view", "rules_aspects", "rules_sentiment"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"blend weight {name}={value} is outside [0, 1]")
+
+
+def rule_aspects(analyses: Sequence) -> np.ndarray:
+    """(n, 3, 4) one-hot of the rules' class per aspect (not mentioned / -1 / 0 / 1)."""
+    out = np.zeros((len(analyses), len(ASPECTS), len(ASPECT_CLASSES)), dtype=np.float32)
+    for i, analysis in enumerate(analyses):
+        for j, aspect in enumerate(ASPECTS):
+            out[i, j, _CLASS_OF_LABEL[analysis.label(aspect)]] = 1.0
+    return out
+
+
+def rule_sentiment(analyses: Sequence) -> np.ndarray:
+    """(n, 3) negative / neutral / positive shares whose p_pos - p_neg is the lexicon sentiment."""
+    score = np.asarray([a.sentiment for a in analyses], dtype=np.float32).reshape(-1)
+    score = np.clip(score, -1.0, 1.0)
+    return np.stack([np.maximum(-score, 0.0), 1.0 - np.abs(score), np.maximum(score, 0.0)], axis=-1)
+
+
+def mix(full: np.ndarray, other: np.ndarray, weight: float) -> np.ndarray:
+    """(1 - weight) * full + weight * other (returns `full` itself when weight is 0)."""
+    if weight <= 0.0:
+        return full
+    return ((1.0 - weight) * full + weight * other).astype(np.float32)

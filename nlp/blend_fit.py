@@ -1,0 +1,112 @@
+"""Choose the blend weights (nlp.blend) on labelled held-out rows, e.g. a company's own data.
+
+A model retrained on a company's agent-labelled complaints knows that company's wording better than
+our lexicon does, so the lexicon should count for less; how much less is measured, not guessed: every
+candidate blend is scored on the user rows that training held out, and the best one is kept in the
+model card (ties go to the smaller lexicon share, so without evidence the network is trusted).
+"""
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from nlp.blend import BlendWeights, mix, rule_aspects, rule_sentiment
+
+LEXICON_VIEW_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
+RULES_ASPECTS_GRID = (0.0, 0.2, 0.3, 0.4)
+RULES_SENTIMENT_GRID = (0.0, 0.25, 0.5, 0.75)
+MIN_ROWS = 50  # fewer labelled held-out rows than this say too little to move the defaults
+
+
+@dataclass(frozen=True)
+class Views:
+    """The three readings of the held-out texts that a blend combines."""
+
+    network_aspects: np.ndarray
+    network_sentiment: np.ndarray
+    lexicon_aspects: np.ndarray
+    lexicon_sentiment: np.ndarray
+    rules_aspects: np.ndarray
+    rules_sentiment: np.ndarray
+
+
+def label_arrays(examples: Sequence) -> tuple[np.ndarray, np.ndarray]:
+    """Sentiment (-1/0/1, 0 also where unknown) and aspect classes (0..3, -1 unknown) of `Example`s."""
+    from nlp.model import ASPECTS, polarity_to_class
+
+    sentiment = np.asarray([ex.sentiment or 0 for ex in examples], dtype=np.int64)
+    classes = np.full((len(examples), len(ASPECTS)), -1, dtype=np.int64)
+    for i, ex in enumerate(examples):
+        for j, aspect in enumerate(ASPECTS):
+            if aspect in ex.aspects:
+                classes[i, j] = polarity_to_class(ex.aspects[aspect])
+    return sentiment, classes
+
+
+def fit_on_examples(classifier, examples: Sequence, default: BlendWeights) -> tuple[BlendWeights, dict[str, float]]:
+    """`choose_weights` on labelled `Example`s (the user rows that training held out)."""
+    if not examples:
+        return default, {}
+    sentiment, classes = label_arrays(examples)
+    return choose_weights(compute_views(classifier, [ex.text for ex in examples]), sentiment, classes, default)
+
+
+def compute_views(classifier, texts: Sequence[str]) -> Views:
+    """Run `classifier` once over `texts` and keep every view (normalised like `predict`)."""
+    from nlp.features import analyse_many
+    from nlp.text import normalise
+
+    texts = [normalise(t) for t in texts]
+    analyses = analyse_many(texts)
+    network = classifier.network_probabilities(texts, analyses)
+    lexicon = classifier.lexicon_probabilities(analyses) or network
+    return Views(network.aspects, network.sentiment, lexicon.aspects, lexicon.sentiment,
+                 rule_aspects(analyses), rule_sentiment(analyses))
+
+
+def sentiment_accuracy(views: Views, labels: np.ndarray, lexicon_view: float, rules: float) -> float:
+    """Share of rows labelled -1 / 1 whose blended sentiment has the same sign (0 rows are skipped)."""
+    polar = labels != 0
+    if not polar.any():
+        return float("nan")
+    blended = mix(mix(views.network_sentiment, views.lexicon_sentiment, lexicon_view),
+                  views.rules_sentiment, rules)
+    positive = blended[:, 2] - blended[:, 0] > 0
+    return float((positive[polar] == (labels[polar] > 0)).mean())
+
+
+def aspect_accuracy(views: Views, classes: np.ndarray, lexicon_view: float, rules: float) -> float:
+    """Share of labelled (row, aspect) cells whose blended class (as `to_frame` decides it) is right."""
+    known = classes >= 0
+    if not known.any():
+        return float("nan")
+    blended = mix(mix(views.network_aspects, views.lexicon_aspects, lexicon_view), views.rules_aspects, rules)
+    predicted = np.where(blended[:, :, 0] >= 0.5, 0, 1 + blended[:, :, 1:].argmax(-1))
+    return float((predicted[known] == classes[known]).mean())
+
+
+def choose_weights(views: Views, sentiment: np.ndarray, aspect_classes: np.ndarray,
+                   default: BlendWeights) -> tuple[BlendWeights, dict[str, float]]:
+    """The grid point with the best mean of the measurable accuracies; `default` when none is."""
+    n_sentiment = int((sentiment != 0).sum())
+    n_aspects = int((aspect_classes >= 0).any(1).sum())
+    if max(n_sentiment, n_aspects) < MIN_ROWS:
+        return default, {}
+    # a head without enough labels keeps the default share of the rules
+    aspects_grid = RULES_ASPECTS_GRID if n_aspects >= MIN_ROWS else (default.rules_aspects,)
+    sentiment_grid = RULES_SENTIMENT_GRID if n_sentiment >= MIN_ROWS else (default.rules_sentiment,)
+    best: tuple[float, BlendWeights, dict[str, float]] | None = None
+    for lexicon_view, rules_a, rules_s in itertools.product(LEXICON_VIEW_GRID, aspects_grid, sentiment_grid):
+        scores = {}
+        if n_sentiment >= MIN_ROWS:
+            scores["sentiment_acc"] = sentiment_accuracy(views, sentiment, lexicon_view, rules_s)
+        if n_aspects >= MIN_ROWS:
+            scores["aspect_acc"] = aspect_accuracy(views, aspect_classes, lexicon_view, rules_a)
+        score = float(np.mean(list(scores.values())))
+        if best is None or score > best[0] + 1e-9:  # strict: ties keep the earlier, smaller shares
+            best = (score, BlendWeights(lexicon_view, rules_a, rules_s), scores)
+    assert best is not None
+    return best[1], best[2]

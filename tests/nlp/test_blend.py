@@ -1,0 +1,120 @@
+"""Blend of the network with the lexicon (nlp.blend) and choosing its weights (nlp.blend_fit)."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nlp.blend import BlendWeights, mix, rule_aspects, rule_sentiment
+from nlp.blend_fit import MIN_ROWS, Views, choose_weights, label_arrays
+from nlp.corpus import Example
+from nlp.evidence import analyse
+from nlp.rules import RuleClassifier
+from nlp.settings import NLPSettings
+
+TEXTS = ["阿姨迟到了一个小时，还一直玩手机，态度很差",
+         "保洁阿姨打扫得特别干净，人也很热情，准时到的",
+         "月嫂照顾宝宝很专业，就是工具没带齐",
+         "今天下雨了"]
+
+
+def _zero_blend(settings):
+    return replace(settings, blend_lexicon_view=0.0, blend_rules_aspects=0.0, blend_rules_sentiment=0.0)
+
+
+def test_rule_views_follow_the_lexicon_on_real_sentences():
+    analyses = [analyse(t) for t in TEXTS]
+    onehot = rule_aspects(analyses)
+    assert onehot.shape == (4, 3, 4) and np.allclose(onehot.sum(-1), 1.0)
+    # 迟到 -> logistics complaint (class 1), 态度很差 -> attitude complaint; nothing in 今天下雨了
+    assert onehot[0, 0, 1] == 1.0 and onehot[0, 2, 1] == 1.0
+    assert onehot[1, 0, 3] == 1.0 and onehot[1, 1, 3] == 1.0
+    assert onehot[3, :, 0].tolist() == [1.0, 1.0, 1.0]
+    sentiment = rule_sentiment(analyses)
+    assert np.allclose(sentiment.sum(-1), 1.0)
+    signed = sentiment[:, 2] - sentiment[:, 0]
+    assert signed[0] < 0 < signed[1]
+    assert np.allclose(signed, [np.clip(a.sentiment, -1, 1) for a in analyses], atol=1e-6)
+
+
+def test_mix_and_weights_validation():
+    a, b = np.zeros((2, 3)), np.ones((2, 3))
+    assert mix(a, b, 0.0) is a
+    assert np.allclose(mix(a, b, 0.25), 0.25)
+    with pytest.raises(ValueError, match="rules_aspects"):
+        BlendWeights(rules_aspects=1.5)
+
+
+def test_classifier_blend_off_is_the_network_and_full_rules_are_the_rules(tiny_model_dir: Path):
+    from nlp.classify import FeedbackClassifier
+
+    clf = FeedbackClassifier.load(tiny_model_dir)
+    off = FeedbackClassifier(clf.model, clf.tokenizer, _zero_blend(clf.settings))
+    texts = list(TEXTS)
+    analyses = [analyse(t) for t in texts]
+    network = off.network_probabilities(texts, analyses)
+    assert np.allclose(off.probabilities(texts, analyses).aspects, network.aspects)
+    # all weight on the rules: the mention and polarity decisions are the rule classifier's
+    rules_only = FeedbackClassifier(clf.model, clf.tokenizer,
+                                    replace(_zero_blend(clf.settings), blend_rules_aspects=1.0,
+                                            blend_rules_sentiment=1.0))
+    ours, rules = rules_only.predict(texts), RuleClassifier().predict(texts)
+    for aspect in ("attitude", "skill", "logistics"):
+        assert ours[aspect].astype("float").fillna(9).tolist() == rules[aspect].astype("float").fillna(9).tolist()
+    assert np.allclose(ours["sentiment"], rules["sentiment"], atol=1e-3)
+    lexicon = clf.lexicon_probabilities(analyses)
+    assert lexicon is not None and lexicon.aspects.shape == network.aspects.shape
+
+
+def _views(n: int, network_right: bool) -> tuple[Views, np.ndarray, np.ndarray]:
+    """Rules always right, the network right or reversed: the fit must see which to trust."""
+    rng = np.random.default_rng(0)
+    truth = rng.integers(0, 2, n)  # 0 negative, 1 positive
+    sentiment = np.where(truth == 1, 1, -1)
+    right = np.stack([1 - truth, np.zeros(n), truth], -1).astype(np.float32) * 0.8 + 0.1
+    wrong = right[:, ::-1].copy()
+    network = right if network_right else wrong
+    classes = np.full((n, 3), -1)
+    aspects = np.zeros((n, 3, 4), dtype=np.float32)
+    aspects[:, :, 0] = 1.0
+    views = Views(aspects, network, aspects, network, aspects, right)
+    return views, sentiment, classes
+
+
+def test_choose_weights_trusts_whichever_view_is_right():
+    default = BlendWeights(0.5, 0.3, 0.25)
+    views, sentiment, classes = _views(200, network_right=False)
+    chosen, scores = choose_weights(views, sentiment, classes, default)
+    assert chosen.rules_sentiment == 0.75 and scores["sentiment_acc"] == 1.0
+    assert chosen.rules_aspects == default.rules_aspects  # no aspect labels: default kept
+    views, sentiment, classes = _views(200, network_right=True)
+    chosen, _ = choose_weights(views, sentiment, classes, default)
+    assert chosen.rules_sentiment == 0.0 and chosen.lexicon_view == 0.0  # ties keep the network
+    small = _views(MIN_ROWS - 1, network_right=False)
+    assert choose_weights(*small, default) == (default, {})
+
+
+def test_label_arrays_of_user_examples():
+    examples = [Example("阿姨很准时", {"logistics": 1}, 1, None, "user"),
+                Example("态度太差了", {"attitude": -1, "skill": None}, None, None, "user")]
+    sentiment, classes = label_arrays(examples)
+    assert sentiment.tolist() == [1, 0]
+    assert classes.tolist() == [[-1, -1, 3], [1, 0, -1]]
+
+
+def test_training_with_user_rows_records_the_chosen_blend(tmp_path: Path):
+    from nlp.train import train
+
+    rows = [Example("阿姨打扫得很干净，很满意", {}, 1, None, "user:own.csv"),
+            Example("迟到一个小时，很不满意", {}, -1, None, "user:own.csv")] * 300
+    settings = _zero_blend(NLPSettings.tiny(n_generated=200, holdout_fraction=0.2))
+    out = train(tmp_path / "own", settings, rows, progress=lambda line: None)
+    card = json.loads((out / "card.json").read_text(encoding="utf-8"))
+    settings = card["settings"]
+    # chosen on the ~120 held-out user rows, then stored with the model
+    assert {"blend_lexicon_view", "blend_rules_aspects", "blend_rules_sentiment"} <= set(settings)
+    assert settings["blend_rules_aspects"] == 0.0  # no aspect labels: the setting is kept
+    assert card["held_out_metrics"]["sentiment_accuracy_binary"] >= 0.9
