@@ -57,7 +57,7 @@ class NLPSettings:
     # ../shared/eval, docs/classifier.md; `feedback train --data` re-chooses them on held-out user rows) ---
     blend_lexicon_view: float = 0.5  # share of the network's lexicon-only view
     blend_rules_aspects: float = 0.3  # share of the rules' aspect classes
-    blend_rules_sentiment: float = 0.25  # share of the lexicon sentiment
+    blend_rules_sentiment: float = 0.5  # share of the lexicon sentiment
     # --- where the model lives ---
     model_dir: Path = field(default_factory=default_model_dir)
 
