@@ -62,3 +62,28 @@ def test_find_evidence_is_fast():
         find_evidence(t, lex)
     rate = len(texts) / (time.perf_counter() - t0)
     assert rate > 2000  # ~15-25k/s on an idle core; generous bound for a busy CI box
+
+
+def test_comparisons_that_deny_praise_are_negative():
+    for text in ("没有以前好吃了", "味道不如以前好", "没有想象中那么好", "没有店里的好吃"):
+        assert analyse(text).sentiment < 0, text
+    assert analyse("没想到这么好吃").sentiment > 0  # surprise, not a comparison
+
+
+def test_coming_back_or_not_is_the_verdict():
+    for text in ("下次不点了", "以后不会再买了", "再也不找这家了"):
+        assert analyse(text).sentiment < 0, text
+    for text in ("下次还点", "阿姨很好，还会再约"):
+        assert analyse(text).sentiment > 0, text
+
+
+def test_a_summary_outweighs_the_details_before_it():
+    an = analyse("房间有点旧，早餐一般，隔音差。总的来说还不错，性价比挺高，下次还会住。")
+    assert an.sentiment > 0
+    details_only = analyse("房间有点旧，早餐一般，隔音差。")
+    assert details_only.sentiment < 0
+
+
+def test_business_trip_is_not_bad():
+    an = analyse("这次出差住的，各方面都不错")
+    assert an.sentiment > 0 and all(span != "差" for span, _ in an.sentiment_terms)

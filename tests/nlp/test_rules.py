@@ -94,7 +94,7 @@ def test_home_service_phrasings():
 
 
 def test_mediocre_attitude_is_a_neutral_mention():
-    texts = ["态度一般般", "态度一般", "服务一般", "阿姨服务态度一般般，打扫得挺干净"]
+    texts = ["态度一般般", "态度一般", "服务一般", "阿姨服务态度一般般，打扫得挺干净", "阿姨态度比较一般"]
     df = RuleClassifier().predict(texts)
     for text, (_, row) in zip(texts, df.iterrows()):
         assert row["attitude"] == 0, (text, row.to_dict())
