@@ -11,9 +11,10 @@ Files (UTF-8, ``#`` comments):
 * ``contrast.txt`` – ``word after|before|summary [factor] [neg]``;
 * ``skip.txt`` – words that contain a negator or cue but are neither (不但, 慢慢, 菜单).
 
-Every phrase of every file becomes one entry of a character trie, emitted as a single regular
-expression (nested alternation, longest match first), so one ``finditer`` over a text yields all
-lexicon tokens left to right without overlaps; :mod:`nlp.evidence` interprets that token stream.
+Every phrase of every file becomes one entry of a phrase table scanned greedily (longest match
+first, indexed by the first two characters), plus one regular expression for the numeric phrases,
+so one pass over a text yields all lexicon tokens left to right without overlaps; :mod:`nlp.reader`
+interprets that token stream.
 """
 
 from __future__ import annotations
@@ -176,55 +177,6 @@ def _merge_regex_tokens(plain: list, found: list) -> list:
             continue
         keep.append(t)
     return sorted(keep + found, key=lambda t: t[0])
-
-
-# ----------------------------------------------------------------------------------------------
-# trie -> regex
-# ----------------------------------------------------------------------------------------------
-
-def _trie_regex(words) -> str:
-    trie: dict = {}
-    for w in words:
-        if not w:
-            continue
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def emit(node: dict, top: bool = False) -> str:
-        """Regex for the continuations below ``node`` ("" for a leaf)."""
-        children = sorted(k for k in node if k)
-        if not children:
-            return ""
-        alts, singles = [], []
-        for k in children:
-            sub = emit(node[k])
-            if sub:
-                alts.append(re.escape(k) + sub)
-            else:
-                singles.append(re.escape(k))
-        if singles and top:
-            # keep every top-level alternative a plain literal: re then derives a first-character
-            # set and skips positions where no phrase can start (about 3x faster search)
-            alts.extend(singles)
-        elif singles:
-            alts.append(singles[0] if len(singles) == 1 else "[" + "".join(singles) + "]")
-        inner = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" in node:  # this node ends a word too: the continuation is optional (greedy)
-            inner = (inner if len(alts) > 1 or _atomic(inner) else "(?:" + inner + ")") + "?"
-        return inner
-
-    return emit(trie, top=True) or "(?!)"
-
-
-def _atomic(rx: str) -> bool:
-    """True when ``rx`` can take a quantifier without parentheses (one char or one class)."""
-    if len(rx) == 1:
-        return True
-    if len(rx) == 2 and rx[0] == "\\":
-        return True
-    return rx.startswith("[") and rx.endswith("]") and rx.count("[") == 1
 
 
 # ----------------------------------------------------------------------------------------------
