@@ -49,6 +49,18 @@ def rule_aspects(analyses: Sequence) -> np.ndarray:
     return out
 
 
+def rule_subreasons(analyses: Sequence, keys: Sequence[str]) -> np.ndarray:
+    """(n, len(keys)) 1 where the rules found a complaint cue of that sub-reason (迟到 -> logistics.late)."""
+    column = {key: k for k, key in enumerate(keys)}
+    out = np.zeros((len(analyses), len(keys)), dtype=np.float32)
+    for i, analysis in enumerate(analyses):
+        for hits in analysis.hits.values():
+            for hit in hits:
+                if hit.polarity < 0 and hit.subreason in column:
+                    out[i, column[hit.subreason]] = 1.0
+    return out
+
+
 def rule_sentiment(analyses: Sequence) -> np.ndarray:
     """(n, 3) negative / neutral / positive shares whose p_pos - p_neg is the lexicon sentiment."""
     score = np.asarray([a.sentiment for a in analyses], dtype=np.float32).reshape(-1)

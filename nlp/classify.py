@@ -100,7 +100,7 @@ class FeedbackClassifier:
                                  torch.softmax(out["sentiment"], -1).numpy())
 
     def _blend(self, network: Probabilities, analyses: list) -> Probabilities:
-        from nlp.blend import mix, rule_aspects, rule_sentiment
+        from nlp.blend import mix, rule_aspects, rule_sentiment, rule_subreasons
 
         weights = self.settings.blend_weights()
         lexicon = self.lexicon_probabilities(analyses) if weights.lexicon_view and len(analyses) else None
@@ -110,8 +110,12 @@ class FeedbackClassifier:
                                     mix(network.sentiment, lexicon.sentiment, weights.lexicon_view))
         if not len(analyses):
             return network
+        # a sub-reason with a complaint cue in the text (迟到 -> logistics.late) is reported whenever
+        # the rules count at all: the cue is its evidence, and the network misses rare ones
+        subreasons = (np.maximum(network.subreasons, rule_subreasons(analyses, self.subreasons))
+                      if weights.rules_aspects else network.subreasons)
         return Probabilities(mix(network.aspects, rule_aspects(analyses), weights.rules_aspects),
-                             network.subreasons,
+                             subreasons,
                              mix(network.sentiment, rule_sentiment(analyses), weights.rules_sentiment))
 
     def _window_probabilities(self, texts: list[str], analyses: list) -> Probabilities:
