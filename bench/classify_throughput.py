@@ -32,13 +32,15 @@ def sample_texts(n: int, chars: int = 40, seed: int = 7) -> list[str]:
 
 
 def measure(model_dir: Path, texts: list[str], threads: int, evidence: bool, quantize: bool = True,
-            batch: int = 256) -> float:
+            batch: int = 256, blend: bool = True) -> float:
     from dataclasses import replace
 
     from nlp.classify import FeedbackClassifier
     from nlp.settings import NLPSettings
 
     settings = replace(NLPSettings(), num_threads=threads, quantize=quantize, predict_batch_size=batch)
+    if not blend:  # the network alone (nlp.blend switched off), to show what the blend costs
+        settings = replace(settings, blend_lexicon_view=0.0, blend_rules_aspects=0.0, blend_rules_sentiment=0.0)
     classifier = FeedbackClassifier.load(model_dir, settings)
     classifier.predict(texts[:256], with_evidence=evidence)  # warm-up
     started = time.perf_counter()
@@ -61,6 +63,13 @@ def peak_memory_mb(model_dir: Path, rows: int) -> tuple[float, float]:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, seconds
 
 
+VARIANTS = ((True, True, True), (True, True, False), (True, False, True), (False, True, True))
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
 def main(argv: list[str] | None = None) -> int:
     from nlp.settings import NLPSettings
 
@@ -72,14 +81,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-rows", type=int, default=0, help="also measure `feedback classify` peak RSS")
     args = parser.parse_args(argv)
     texts = sample_texts(args.n)
-    print(f"| threads | batch | int8 | evidence | texts/s ({args.n} texts, "
+    print(f"| threads | batch | int8 | evidence | blend | texts/s ({args.n} texts, "
           f"{sum(map(len, texts)) / len(texts):.0f} chars) |")
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|")
     for threads in args.threads:
         for batch in args.batch:
-            for quantize, evidence in ((True, True), (True, False), (False, True)):
-                rate = measure(args.model_dir, texts, threads, evidence, quantize, batch)
-                print(f"| {threads} | {batch} | {'yes' if quantize else 'no'} | {'yes' if evidence else 'no'} "
+            for quantize, evidence, blend in VARIANTS:
+                rate = measure(args.model_dir, texts, threads, evidence, quantize, batch, blend)
+                print(f"| {threads} | {batch} | {_yes(quantize)} | {_yes(evidence)} | {_yes(blend)} "
                       f"| {rate:,.0f} |", flush=True)
     if args.memory_rows:
         peak, seconds = peak_memory_mb(args.model_dir, args.memory_rows)
