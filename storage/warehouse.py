@@ -342,6 +342,27 @@ class Warehouse:
                                              {"partition_date": partition_date, **scope})
         return written
 
+    def replace_partitions_streamed(
+            self, partition_date: str, names: Sequence[str],
+            chunks: Iterable[Mapping[str, pd.DataFrame]],
+            scopes: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, int]:
+        """`replace_partitions` for tables whose rows come together, a piece of each per chunk
+        (memory: one chunk). One transaction: all or nothing."""
+        scopes = scopes or {}
+        self.ensure_tables(list(names))
+        written = dict.fromkeys(names, 0)
+        with self.engine.begin() as conn:
+            for name in names:
+                target, scope = self.table(name), dict(scopes.get(name, {}))
+                conn.execute(target.delete().where(
+                    target.c.partition_date == partition_date,
+                    *(target.c[k] == v for k, v in scope.items())))
+            for chunk in chunks:
+                for name, data in chunk.items():
+                    extra = {"partition_date": partition_date, **scopes.get(name, {})}
+                    written[name] += self._insert(conn, self.table(name), data, extra)
+        return written
+
     def replace_table(self, table: str, data: pd.DataFrame, partition_date: str | None = None) -> int:
         """Replace every row of an unpartitioned snapshot table in one transaction."""
         target = self.table(table)
@@ -363,10 +384,12 @@ class Warehouse:
             return _typed_frame(result.all(), target, list(result.keys()))
 
     def read_partition(self, table: str, partition_date: str,
-                       columns: Sequence[str] | None = None) -> pd.DataFrame:
-        """All rows of one partition."""
+                       columns: Sequence[str] | None = None,
+                       where: sa.ColumnElement[bool] | None = None) -> pd.DataFrame:
+        """All rows of one partition (those matching `where` too, when given)."""
         target, query = self._select(table, columns)
-        return self._read(target, query.where(target.c.partition_date == partition_date))
+        query = query.where(target.c.partition_date == partition_date)
+        return self._read(target, query if where is None else query.where(where))
 
     def read_range(self, table: str, start: str, end: str,
                    columns: Sequence[str] | None = None) -> pd.DataFrame:
