@@ -77,7 +77,7 @@ def candidates(reviews: pd.DataFrame, complaints: pd.DataFrame,
 def clean_texts(texts: pd.Series) -> pd.Series:
     """Normalise then mask personal data (names, phones, addresses) in each text."""
     from nlp.text import mask_pii, normalise
-    return pd.Series([mask_pii(normalise(None if pd.isna(t) else str(t))) for t in texts],
+    return pd.Series([mask_pii(normalise(None if pd.isna(t) else str(t))) for t in texts.tolist()],
                      index=texts.index, dtype="str")
 
 
