@@ -6,6 +6,7 @@ The rules and the de-duplication live in `spine`; the day is processed in ranges
 memory does not grow with the day.
 """
 
+from collections import deque
 from collections.abc import Iterator
 
 import pandas as pd
@@ -77,9 +78,15 @@ def feedback_records(context: AssetExecutionContext,
 def classify_chunks(chunks: Iterator[pd.DataFrame], classifier: ClassifierResource,
                     version: str) -> Iterator[pd.DataFrame]:
     """Append the classifier columns to each chunk of feedback records."""
-    for chunk in chunks:
-        predicted = classifier.predict(chunk["text"].fillna("").tolist())
-        labelled = chunk.drop(columns=["partition_date"]).reset_index(drop=True)
+    waiting: deque[pd.DataFrame] = deque()  # chunks whose predictions are still being computed
+
+    def texts() -> Iterator[list[str]]:
+        for chunk in chunks:
+            waiting.append(chunk)
+            yield chunk["text"].fillna("").tolist()
+
+    for predicted in classifier.predict_chunks(texts()):
+        labelled = waiting.popleft().drop(columns=["partition_date"]).reset_index(drop=True)
         for column in CLASSIFIER_COLUMNS:
             labelled[column] = predicted[column] if column in predicted else None
         labelled["model_version"] = version
