@@ -15,6 +15,7 @@ from scoring.window import WindowScores
 QUOTE_CHARS = 80
 DECISION_NUMBERS = ("composite", "percentile", "orders", "praise", "complaints",
                     "shrunk_on_time_share", "serious_attitude_complaints")
+DECISION_COLUMNS = ("worker_id", *DECISION_NUMBERS)  # what a decision reads of a scorecard
 
 
 def _mask(text: str) -> str:
