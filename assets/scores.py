@@ -17,6 +17,7 @@ from assets.ingest import DAILY_PARTITIONS, DB_RETRY_POLICY, preview, retry_only
 from pipelines.resources import WarehouseResource
 from scoring import pipeline
 from scoring.config import load_config
+from scoring.decisions import DECISION_COLUMNS
 
 GROUP = "scores"
 WINDOW_DAYS = load_config().window_days
@@ -91,7 +92,7 @@ def incentive_decisions(context: AssetExecutionContext,
     """Incentive tier per worker (金牌/银牌/none) with the rules and numbers behind it."""
     day, store = context.partition_key, warehouse.get()
     with retry_only_transient():
-        cards = store.read_partition("worker_scorecards", day)
+        cards = store.read_partition("worker_scorecards", day, DECISION_COLUMNS)
         decisions = pipeline.compute_incentives(cards, day)
         rows = store.replace_partition("incentive_decisions", day, decisions)
     return MaterializeResult(metadata={

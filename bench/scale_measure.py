@@ -25,10 +25,32 @@ def _status_kib(name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _child_stats() -> list[list[str]]:
+    """/proc/<pid>/stat fields (after the command name) of this process's live children, such
+    as classification workers: their CPU and memory are part of what a run costs."""
+    stats = []
+    for listing in Path("/proc/self/task").glob("*/children"):
+        try:
+            pids = listing.read_text().split()
+        except OSError:
+            continue
+        for pid in pids:
+            try:
+                stats.append(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split())
+            except OSError:
+                continue
+    return stats
+
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_PAGE_MIB = (os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096) / 2**20
+
+
 def current_rss_mib() -> float:
-    """Resident memory of this process now, in MiB."""
+    """Resident memory of this process and its live children now, in MiB."""
     kib = _status_kib("VmRSS")
-    return kib / 1024 if kib is not None else float("nan")
+    children = sum(int(fields[21]) for fields in _child_stats()) * _PAGE_MIB
+    return kib / 1024 + children if kib is not None else float("nan")
 
 
 def peak_rss_mib() -> float:
@@ -49,8 +71,11 @@ def reset_peak_rss() -> bool:
 
 
 def _cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """CPU time of this process, its finished children and its live ones."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    done = resource.getrusage(resource.RUSAGE_CHILDREN)
+    live = sum(int(fields[11]) + int(fields[12]) for fields in _child_stats()) / _TICK
+    return own.ru_utime + own.ru_stime + done.ru_utime + done.ru_stime + live
 
 
 @dataclass

@@ -56,11 +56,12 @@ def _verdicts(runs: Sequence[StageSample]) -> list[str]:
         f"(100k rows in 120 s) {day_budget:.0f} s: {ok(day.wall_s <= day_budget)}",
         f"- all partitions: {rows:,} rows in {wall:.0f} s ({rows / max(wall, 1e-9):,.0f} rows/s); "
         f"target pro rata (1M rows in 15 min) {all_budget:.0f} s: {ok(wall <= all_budget)}",
-        f"- peak RSS {peak:,.0f} MiB (limit {TARGET_PEAK_MIB:,.0f}): "
-        f"{ok(peak <= TARGET_PEAK_MIB)}",
-        f"- CPU time of the pipeline process {cpu:.0f} s in {wall:.0f} s wall (CPU/wall "
-        f"{cpu / max(wall, 1e-9):.2f}; database servers' CPU not included): where CPU/wall is "
-        f"well below 1 the cores were busy with other work (see load average)",
+        f"- peak RSS {peak:,.0f} MiB (limit {TARGET_PEAK_MIB:,.0f}; the pipeline process plus "
+        f"its classification workers): {ok(peak <= TARGET_PEAK_MIB)}",
+        f"- CPU time of the pipeline process and its workers {cpu:.0f} s in {wall:.0f} s wall "
+        f"(CPU/wall {cpu / max(wall, 1e-9):.2f}; database servers' CPU not included): a "
+        f"CPU/wall below the number of busy processes means the cores were shared with other "
+        f"work (see load average)",
     ]
 
 

@@ -96,6 +96,8 @@ def run_partition(job: JobDefinition, instance: DagsterInstance,
                                             tags={"feedback/kind": "bench"})
     finally:
         sampler.stop()
+    # VmHWM covers this process only; the samples include live children (classification workers)
+    total.peak_rss_mib = max(total.peak_rss_mib, max(s[2] for s in sampler.samples))
     steps = [_sample_step(s, sampler.samples, partition)
              for s in _steps(instance, result.run_id)]
     total.rows = sum(s.rows or 0 for s in steps if s.stage in FEEDBACK_SOURCE_STEPS)

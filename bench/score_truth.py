@@ -63,7 +63,8 @@ def _day(values: pd.Series) -> pd.Series:
 def classify_day(reviews: pd.DataFrame, complaints: pd.DataFrame, known: set[str], now: datetime,
                  classifier: Classifier) -> pd.DataFrame:
     """The spine's feedback records of a day plus the classifier columns (classified_feedback)."""
-    from assets.feedback import CLASSIFIER_COLUMNS, build_feedback
+    from assets.feedback import CLASSIFIER_COLUMNS
+    from spine.merge import build_feedback
 
     inbox = pd.DataFrame(columns=["id", "kind", "worker_id", "order_id", "created_at", "channel",
                                   "rating", "text", "source_file", "file_sha256"])

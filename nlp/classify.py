@@ -54,8 +54,10 @@ class FeedbackClassifier:
                 f"no trained feedback classifier in {model_dir}: run `feedback train --output {model_dir}`")
         card_path = model_dir / "card.json"
         card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.exists() else {}
+        # where the model lives and how many threads run it belong to this process, not the card
         trained = NLPSettings(**{k: v for k, v in card.get("settings", {}).items()
-                                 if k in NLPSettings.__dataclass_fields__ and k != "model_dir"})
+                                 if k in NLPSettings.__dataclass_fields__
+                                 and k not in ("model_dir", "num_threads")})
         chosen = settings or trained
         model = load_model(model_dir)
         if chosen.quantize:

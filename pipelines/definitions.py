@@ -86,7 +86,9 @@ def build_resources(backend: str | None = None) -> dict[str, object]:
         "warehouse": WarehouseResource(url=_env("FEEDBACK_WAREHOUSE_URL")),
         "inbox": InboxResource(path=_env("FEEDBACK_INBOX"), column_mapping=json.loads(
             os.environ.get("FEEDBACK_INBOX_COLUMNS") or "{}")),
-        "classifier": ClassifierResource(backend=chosen, model_dir=_env("FEEDBACK_MODEL_DIR")),
+        "classifier": ClassifierResource(
+            backend=chosen, model_dir=_env("FEEDBACK_MODEL_DIR"),
+            processes=int(os.environ.get("FEEDBACK_CLASSIFIER_PROCESSES") or 1)),
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -16,6 +17,7 @@ import pandas as pd
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
+from pipelines.classify_pool import load_predictor, predict_chunks
 from storage import config
 from storage.inbox_files import file_sha256
 from storage.source import SourceDatabase
@@ -145,35 +147,28 @@ def _model_stamp(model_dir: Path) -> float:
     return max(files, default=0.0)
 
 
-def _load(backend: str, model_dir: Path) -> tuple[Any, str]:
-    if backend == "rules":
-        from nlp.rules import RuleClassifier
-        rules = RuleClassifier()
-        return rules, f"rules:{getattr(rules, 'version', 'v1')}"
-    from nlp.classify import load_classifier
-    model = load_classifier(model_dir)
-    version = getattr(model, "version", None) or getattr(model, "model_version", None)
-    return model, str(version or f"model:{model_dir.name}")
-
-
 class ClassifierResource(ConfigurableResource):
     """The feedback classifier: `backend="model"` (trained, `FEEDBACK_MODEL_DIR`) or `"rules"`."""
 
     backend: Literal["model", "rules"] = "model"
     model_dir: str | None = None
     batch_size: int = 1_000
+    processes: int = 1  # worker processes for a day's classification (FEEDBACK_CLASSIFIER_PROCESSES)
 
     @property
     def resolved_model_dir(self) -> Path:
         return Path(self.model_dir) if self.model_dir else config.default_model_dir()
 
-    def _predictor(self) -> tuple[Any, str]:
+    def _key(self) -> tuple[str, str, float]:
         directory = self.resolved_model_dir
-        key = (self.backend, str(directory.resolve()),
-               _model_stamp(directory) if self.backend == "model" else 0.0)
+        return (self.backend, str(directory.resolve()),
+                _model_stamp(directory) if self.backend == "model" else 0.0)
+
+    def _predictor(self) -> tuple[Any, str]:
+        key = self._key()
         with _LOAD_LOCK:
             if key not in _LOADED:
-                _LOADED[key] = _load(self.backend, directory)
+                _LOADED[key] = load_predictor(self.backend, self.resolved_model_dir)
             return _LOADED[key]
 
     @property
@@ -185,3 +180,11 @@ class ClassifierResource(ConfigurableResource):
         """Classifier columns for each text, in order (docs/contracts.md, ## Classifier)."""
         predictor, _ = self._predictor()
         return predictor.predict(texts).reset_index(drop=True)
+
+    def predict_chunks(self, batches: Iterable[list[str]]) -> Iterator[pd.DataFrame]:
+        """`predict` of each batch, in order; spread over `processes` workers when above 1."""
+        if self.processes <= 1:
+            for texts in batches:
+                yield self.predict(texts)
+            return
+        yield from predict_chunks(batches, self.predict, *self._key(), self.processes)

@@ -5,6 +5,7 @@ import json
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from scoring.config import CATEGORIES, ScoringConfig, Tier, load_config
@@ -14,6 +15,7 @@ from scoring.window import WindowScores
 QUOTE_CHARS = 80
 DECISION_NUMBERS = ("composite", "percentile", "orders", "praise", "complaints",
                     "shrunk_on_time_share", "serious_attitude_complaints")
+DECISION_COLUMNS = ("worker_id", *DECISION_NUMBERS)  # what a decision reads of a scorecard
 
 
 def _mask(text: str) -> str:
@@ -65,9 +67,8 @@ def training_gaps(window: WindowScores, config: ScoringConfig | None = None) -> 
     return pd.DataFrame(rows, columns=columns)
 
 
-def _evidence_rows(evidence: pd.DataFrame, worker_id: str, category: str, subreason: str,
+def _evidence_rows(mine: pd.DataFrame, category: str, subreason: str,
                    limit: int) -> pd.DataFrame:
-    mine = evidence[evidence["worker_id"] == worker_id]
     aspect = pd.to_numeric(mine[category], errors="coerce")
     about = mine[(aspect == -1) | (mine["agent_category"].fillna("") == category)]
     has_sub = about["subreasons"].fillna("").str.split(";").map(lambda keys: subreason in keys)
@@ -82,8 +83,11 @@ def training_recommendations(gaps: pd.DataFrame, evidence: pd.DataFrame, partiti
     """training_recommendations rows: gap, evidence ids and masked quotes, catalogue course."""
     config = config or load_config()
     rows = []
+    # one pass over the evidence instead of a scan per gap (many gaps on a big day)
+    by_worker = dict(tuple(evidence.groupby("worker_id", sort=False))) if len(evidence) else {}
     for gap in gaps.itertuples(index=False):
-        quotes = _evidence_rows(evidence, gap.worker_id, gap.category, gap.subreason,
+        mine = by_worker.get(gap.worker_id, evidence.iloc[0:0])
+        quotes = _evidence_rows(mine, gap.category, gap.subreason,
                                 config.training.max_quotes) if len(evidence) else evidence
         course = config.course_for(gap.subreason)
         texts = [_mask(str(t))[:QUOTE_CHARS] for t in quotes.get("text", [])]
@@ -100,42 +104,58 @@ def _number(value: Any) -> float | None:
     return None if math.isnan(value) else round(value, 4)
 
 
-def _tier_checks(card: pd.Series, tier: Tier) -> dict[str, bool]:
-    def at_least(value: Any, bound: float) -> bool:
-        return not pd.isna(value) and float(value) >= bound
+def _tier_checks(cards: pd.DataFrame, tier: Tier) -> dict[str, np.ndarray]:
+    """Each rule of a tier for every card at once (NaN never meets a minimum)."""
+    def at_least(column: str, bound: float) -> np.ndarray:
+        return cards[column].to_numpy(dtype="float64", na_value=np.nan) >= bound
 
     return {
-        "composite": at_least(card["composite"], tier.min_composite),
-        "percentile": at_least(card["percentile"], tier.min_percentile),
-        "orders": at_least(card["orders"], tier.min_orders),
-        "praise": at_least(card["praise"], tier.min_praise),
-        "complaints_per100": not at_least(card["complaints_per100"],
-                                          tier.max_complaints_per100 + 1e-9),
-        "on_time_share": at_least(card["shrunk_on_time_share"], tier.min_on_time_share),
+        "composite": at_least("composite", tier.min_composite),
+        "percentile": at_least("percentile", tier.min_percentile),
+        "orders": at_least("orders", tier.min_orders),
+        "praise": at_least("praise", tier.min_praise),
+        "complaints_per100": ~at_least("complaints_per100", tier.max_complaints_per100 + 1e-9),
+        "on_time_share": at_least("shrunk_on_time_share", tier.min_on_time_share),
     }
 
 
-def _decide(card: pd.Series, config: ScoringConfig) -> dict[str, Any]:
-    numbers = {k: _number(card[k]) for k in (*DECISION_NUMBERS, "complaints_per100")}
-    evidence: dict[str, Any] = {"numbers": numbers, "rules": {}}
-    for tier in config.tiers:
-        evidence["rules"][tier.name] = _tier_checks(card, tier)
-    if card["serious_attitude_complaints"] > 0:
-        count = int(card["serious_attitude_complaints"])
-        reason = f"excluded: {count} serious attitude complaint(s) in the window"
-        return {"tier": "none", "bonus_yuan": 0, "excluded": 1, "reason": reason,
-                "evidence": json.dumps(evidence, ensure_ascii=False)}
-    for tier in config.tiers:
-        checks = evidence["rules"][tier.name]
-        if all(checks.values()):
-            return {"tier": tier.name, "bonus_yuan": tier.bonus_yuan, "excluded": 0,
-                    "reason": f"meets every {tier.name} rule",
-                    "evidence": json.dumps(evidence, ensure_ascii=False)}
-    lowest = config.tiers[-1]
-    failed = [k for k, ok in evidence["rules"][lowest.name].items() if not ok]
-    return {"tier": "none", "bonus_yuan": 0, "excluded": 0,
-            "reason": f"below {lowest.name}: " + ", ".join(failed),
-            "evidence": json.dumps(evidence, ensure_ascii=False)}
+def _first_tier(checks: dict[str, dict[str, np.ndarray]], config: ScoringConfig,
+                n: int) -> np.ndarray:
+    """Index into config.tiers of the first tier whose every rule holds, else -1."""
+    chosen = np.full(n, -1, dtype=np.int64)
+    for index in range(len(config.tiers) - 1, -1, -1):
+        passed = np.logical_and.reduce(list(checks[config.tiers[index].name].values()))
+        chosen[passed] = index
+    return chosen
+
+
+def _reason(tier: int, serious: float, failed: list[str], config: ScoringConfig) -> str:
+    if serious > 0:
+        return f"excluded: {int(serious)} serious attitude complaint(s) in the window"
+    if tier >= 0:
+        return f"meets every {config.tiers[tier].name} rule"
+    return f"below {config.tiers[-1].name}: " + ", ".join(failed)
+
+
+def _evidence_json(cards: pd.DataFrame, checks: dict[str, dict[str, np.ndarray]]) -> list[str]:
+    """json.dumps({"numbers": ..., "rules": ...}) per card; the few distinct rule outcomes are
+    encoded once each and spliced in (same text as dumping the whole dict)."""
+    names = (*DECISION_NUMBERS, "complaints_per100")
+    numbers = zip(*(cards[k].to_numpy(dtype="float64", na_value=np.nan).tolist() for k in names))
+    flat = [(tier, rule) for tier, rules in checks.items() for rule in rules]
+    outcomes = zip(*(checks[tier][rule].tolist() for tier, rule in flat)) if flat else \
+        iter([()] * len(cards))
+    encoded: dict[tuple[bool, ...], str] = {}
+    out = []
+    for values, outcome in zip(numbers, outcomes):
+        if outcome not in encoded:
+            rules: dict[str, dict[str, bool]] = {tier: {} for tier in checks}
+            for (tier, rule), ok in zip(flat, outcome):
+                rules[tier][rule] = ok
+            encoded[outcome] = json.dumps(rules, ensure_ascii=False)
+        shown = json.dumps({k: _number(v) for k, v in zip(names, values)}, ensure_ascii=False)
+        out.append(f'{{"numbers": {shown}, "rules": {encoded[outcome]}}}')
+    return out
 
 
 def incentive_decisions(cards: pd.DataFrame, partition_date: str,
@@ -146,8 +166,19 @@ def incentive_decisions(cards: pd.DataFrame, partition_date: str,
     cards = cards.astype({c: "float64" for c in DECISION_NUMBERS if c in cards.columns})
     cards = cards.assign(complaints_per100=100.0 * cards["complaints"] /
                          cards["orders"].where(cards["orders"] > 0))
-    decided = [{"worker_id": card["worker_id"], **_decide(card, config)}
-               for _, card in cards.iterrows()]
-    frame = pd.DataFrame(decided)
+    checks = {tier.name: _tier_checks(cards, tier) for tier in config.tiers}
+    serious = cards["serious_attitude_complaints"].to_numpy(dtype="float64", na_value=np.nan)
+    excluded = serious > 0
+    tier = np.where(excluded, -1, _first_tier(checks, config, len(cards)))
+    lowest = checks[config.tiers[-1].name]
+    failed = [[k for k, ok in lowest.items() if not ok[row]] for row in range(len(cards))]
+    names = np.array([t.name for t in config.tiers] + ["none"], dtype=object)
+    bonus = np.array([t.bonus_yuan for t in config.tiers] + [0], dtype=np.int64)
+    frame = pd.DataFrame({
+        "worker_id": cards["worker_id"].to_numpy(), "tier": names[tier],
+        "bonus_yuan": bonus[tier], "excluded": excluded.astype(np.int64),
+        "reason": [_reason(t, s, f, config) for t, s, f in zip(tier.tolist(), serious.tolist(),
+                                                                failed)],
+        "evidence": _evidence_json(cards, checks)})
     frame["partition_date"] = partition_date
     return conform(frame, "incentive_decisions")

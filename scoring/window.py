@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from scoring.config import CATEGORIES, ScoringConfig, load_config
+from scoring.config import CATEGORIES, Component, ScoringConfig, load_config
 from scoring.daily import add_ratios
 from scoring.shrinkage import Shrunk, pooled_within_variance, shrink
 from scoring.tables import DAILY_ADDITIVE, SUBREASONS, conform, subreason_column
@@ -70,6 +70,13 @@ def _weighted(scores: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
     return sum(scores[name] * w for name, w in used.items()) / total
 
 
+def component_score(values: pd.Series, component: Component) -> pd.Series:
+    """`Component.score` of every value at once (NaN scores 0, as `min(1, max(0, nan))` does)."""
+    share = (values.to_numpy(dtype="float64") - component.worst) / (component.best - component.worst)
+    clipped = np.where(np.isnan(share), 0.0, np.clip(share, 0.0, 1.0))
+    return pd.Series(100.0 * clipped, index=values.index)
+
+
 def score_window(totals: pd.DataFrame, config: ScoringConfig | None = None) -> WindowScores:
     """Shrunk components, 0–100 component/category scores and the composite per worker."""
     config = config or load_config()
@@ -83,7 +90,7 @@ def score_window(totals: pd.DataFrame, config: ScoringConfig | None = None) -> W
         shrunk = _shrunk_component(totals, component.name, config)
         team[component.name], strength[component.name] = shrunk.team_mean, shrunk.prior_strength
         out[f"shrunk_{component.name}"] = shrunk.values
-        component_scores[component.name] = shrunk.values.map(component.score)
+        component_scores[component.name] = component_score(shrunk.values, component)
         out[f"component_{component.name}"] = component_scores[component.name]
     for category in (*CATEGORIES, "satisfaction"):
         weights = {c.name: c.weight for c in config.components if c.category == category}
@@ -95,13 +102,18 @@ def score_window(totals: pd.DataFrame, config: ScoringConfig | None = None) -> W
 def top_subreasons(totals: pd.DataFrame, limit: int = 3) -> pd.Series:
     """JSON {sub-reason: count} of a worker's most frequent complaint sub-reasons."""
     columns = {subreason_column(k): k for k in SUBREASONS if subreason_column(k) in totals}
-    counts = totals[list(columns)].rename(columns=columns)
-
-    def top(row: pd.Series) -> str:
-        found = row[row > 0].sort_values(ascending=False, kind="stable").head(limit)
-        return json.dumps({k: int(v) for k, v in found.items()}, ensure_ascii=False)
-
-    return counts.apply(top, axis=1) if len(counts) else pd.Series(dtype="str")
+    if not len(totals):
+        return pd.Series(dtype="str")
+    keys = list(columns.values())
+    counts = totals[list(columns)].to_numpy(dtype="float64", na_value=np.nan)
+    # descending counts, ties in taxonomy order (as a stable sort of each row would give)
+    order = np.argsort(-counts, axis=1, kind="stable")[:, :limit]
+    top = np.take_along_axis(counts, order, axis=1)
+    out = np.full(len(counts), "{}", dtype=object)
+    for row in np.flatnonzero((top > 0).any(axis=1)):
+        found = {keys[j]: int(v) for j, v in zip(order[row], top[row]) if v > 0}
+        out[row] = json.dumps(found, ensure_ascii=False)
+    return pd.Series(out, index=totals.index, dtype="object")
 
 
 def _rank(composite: pd.Series, ranked: pd.Series) -> tuple[pd.Series, pd.Series]:

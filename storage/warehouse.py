@@ -27,6 +27,7 @@ from sqlalchemy import Column, MetaData, Table
 from sqlalchemy.dialects.mysql import MEDIUMTEXT
 
 from storage.config import TIMEZONE, ensure_sqlite_parent
+from storage.copy_text import copy_text
 
 METADATA = MetaData()
 DEFAULT_CHUNK_ROWS = 5_000
@@ -194,7 +195,8 @@ def _column_to_python(series: pd.Series, column_type: sa.types.TypeEngine) -> li
 
 def _typed_frame(rows: Sequence[Sequence[Any]], table: Table, names: Sequence[str]) -> pd.DataFrame:
     """Build a DataFrame with stable dtypes from the table definition."""
-    frame = pd.DataFrame.from_records(list(rows), columns=list(names))
+    # plain tuples: pandas probes SQLAlchemy Rows for attributes, one exception per row
+    frame = pd.DataFrame.from_records([tuple(row) for row in rows], columns=list(names))
     for name in names:
         column_type = table.c[name].type
         if isinstance(column_type, sa.DateTime):
@@ -208,30 +210,18 @@ def _typed_frame(rows: Sequence[Sequence[Any]], table: Table, names: Sequence[st
     return frame
 
 
-def _copy_field(value: Any) -> str:
-    """One value in COPY's text format: \\N for NULL, backslash escapes for the separators."""
-    if value is None:
-        return "\\N"
-    text = value if isinstance(value, str) else str(value)
-    return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-            .replace("\r", "\\r"))
+def _uses_copy(conn: sa.Connection) -> bool:
+    return conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg2"
 
 
-def _bulk_insert(conn: sa.Connection, table: Table, records: list[dict[str, Any]]) -> None:
-    """Insert rows; on PostgreSQL (psycopg2) with COPY, ~6x faster than multi-row INSERTs."""
-    if conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg2":
-        conn.execute(table.insert(), records)
-        return
-    names = list(records[0])
-    buffer = io.StringIO()
-    for row in records:
-        buffer.write("\t".join(_copy_field(row[name]) for name in names) + "\n")
-    buffer.seek(0)
+def _copy(conn: sa.Connection, table: Table, names: Sequence[str], text: str) -> None:
+    """Load COPY text (~6x faster than multi-row INSERTs on PostgreSQL)."""
     quote = conn.dialect.identifier_preparer
     columns = ", ".join(quote.quote(name) for name in names)
     cursor = conn.connection.dbapi_connection.cursor()
     try:
-        cursor.copy_expert(f"COPY {quote.format_table(table)} ({columns}) FROM STDIN", buffer)
+        cursor.copy_expert(f"COPY {quote.format_table(table)} ({columns}) FROM STDIN",
+                           io.StringIO(text))
     finally:
         cursor.close()
 
@@ -286,10 +276,12 @@ class Warehouse:
                             f"ALTER TABLE {table.name} ADD COLUMN {column.name} {ddl}"))
         self._ensured.update(t.name for t in wanted)
 
-    def _records(self, table: Table, frame: pd.DataFrame, extra: Mapping[str, Any]) -> list[dict]:
+    def _check_columns(self, table: Table, frame: pd.DataFrame, extra: Mapping[str, Any]) -> None:
         unknown = [c for c in frame.columns if c not in table.c and c not in extra]
         if unknown:
             raise ValueError(f"columns {unknown} are not defined on warehouse table {table.name!r}")
+
+    def _records(self, table: Table, frame: pd.DataFrame, extra: Mapping[str, Any]) -> list[dict]:
         names = [c for c in frame.columns if c not in extra]
         values = [_column_to_python(frame[n], table.c[n].type) for n in names]
         constants = dict(extra)
@@ -301,11 +293,16 @@ class Warehouse:
         frames = [data] if isinstance(data, pd.DataFrame) else data
         written = 0
         for frame in frames:
+            self._check_columns(table, frame, extra)
             for start in range(0, len(frame), self.chunk_rows):
-                records = self._records(table, frame.iloc[start:start + self.chunk_rows], extra)
-                if records:
-                    _bulk_insert(conn, table, records)
-                    written += len(records)
+                chunk = frame.iloc[start:start + self.chunk_rows]
+                if not len(chunk):
+                    continue
+                if _uses_copy(conn):
+                    _copy(conn, table, *copy_text(chunk, table, extra, _column_to_python))
+                else:
+                    conn.execute(table.insert(), self._records(table, chunk, extra))
+                written += len(chunk)
         return written
 
     def replace_partition(self, table: str, partition_date: str,
@@ -342,6 +339,27 @@ class Warehouse:
                                              {"partition_date": partition_date, **scope})
         return written
 
+    def replace_partitions_streamed(
+            self, partition_date: str, names: Sequence[str],
+            chunks: Iterable[Mapping[str, pd.DataFrame]],
+            scopes: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, int]:
+        """`replace_partitions` for tables whose rows come together, a piece of each per chunk
+        (memory: one chunk). One transaction: all or nothing."""
+        scopes = scopes or {}
+        self.ensure_tables(list(names))
+        written = dict.fromkeys(names, 0)
+        with self.engine.begin() as conn:
+            for name in names:
+                target, scope = self.table(name), dict(scopes.get(name, {}))
+                conn.execute(target.delete().where(
+                    target.c.partition_date == partition_date,
+                    *(target.c[k] == v for k, v in scope.items())))
+            for chunk in chunks:
+                for name, data in chunk.items():
+                    extra = {"partition_date": partition_date, **scopes.get(name, {})}
+                    written[name] += self._insert(conn, self.table(name), data, extra)
+        return written
+
     def replace_table(self, table: str, data: pd.DataFrame, partition_date: str | None = None) -> int:
         """Replace every row of an unpartitioned snapshot table in one transaction."""
         target = self.table(table)
@@ -363,10 +381,12 @@ class Warehouse:
             return _typed_frame(result.all(), target, list(result.keys()))
 
     def read_partition(self, table: str, partition_date: str,
-                       columns: Sequence[str] | None = None) -> pd.DataFrame:
-        """All rows of one partition."""
+                       columns: Sequence[str] | None = None,
+                       where: sa.ColumnElement[bool] | None = None) -> pd.DataFrame:
+        """All rows of one partition (those matching `where` too, when given)."""
         target, query = self._select(table, columns)
-        return self._read(target, query.where(target.c.partition_date == partition_date))
+        query = query.where(target.c.partition_date == partition_date)
+        return self._read(target, query if where is None else query.where(where))
 
     def read_range(self, table: str, start: str, end: str,
                    columns: Sequence[str] | None = None) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from assets.quality.ledger import source_ledger
 from assets.quality.results import skipped, validate
 from nlp.taxonomy import load_taxonomy
 from pipelines.resources import WarehouseResource
+from storage import aggregates
 
 ERROR, WARN = AssetCheckSeverity.ERROR, AssetCheckSeverity.WARN
 # Partitioned checks are "preview" in Dagster 1.13 but are what keeps a check to its own day.
@@ -110,8 +111,7 @@ def feedback_volume_drift(context: AssetCheckExecutionContext,
     """The day's feedback volume is within the band of the trailing 28 days."""
     wh = warehouse.get()
     start, end = drift.trailing_window(context.partition_key)
-    history = wh.read_range("feedback", start, end, columns=["partition_date"])
-    band = drift.volume_band(history["partition_date"].value_counts())
+    band = drift.volume_band(aggregates.daily_counts(wh, "feedback", start, end))
     if band is None:
         return skipped(context, wh, "feedback",
                        f"fewer than {drift.MIN_HISTORY_DAYS} days of history")
@@ -145,25 +145,19 @@ def classified_feedback_reconciliation(context: AssetCheckExecutionContext,
         "ids_without_source_row": MetadataValue.json(unexplained)})
 
 
-def _classified_history(warehouse: WarehouseResource, day: str, column: str):  # noqa: ANN202
-    start, end = drift.trailing_window(day)
-    return warehouse.get().read_range("classified_feedback", start, end,
-                                      columns=["partition_date", column])
-
-
 @asset_check(asset="classified_feedback", partitions_def=DAILY_PARTITIONS)
 def category_mix_drift(context: AssetCheckExecutionContext,
                        warehouse: WarehouseResource) -> AssetCheckResult:
     """The day's complaint-category mix is close to the trailing 28 days (KL divergence)."""
     day = context.partition_key
-    history = _classified_history(warehouse, day, "category")
-    baseline = drift.category_baseline(history["category"],
-                                       (*load_taxonomy().category_keys, "none"))
+    history = aggregates.value_counts(warehouse.get(), "classified_feedback", "category",
+                                      *drift.trailing_window(day))
+    baseline = drift.category_baseline(history, (*load_taxonomy().category_keys, "none"))
     frame = warehouse.get().read_partition("classified_feedback", day, columns=["category"])
     if baseline is None or len(frame) < drift.CATEGORY_MIN_ROWS:
         return skipped(context, warehouse.get(), "classified_feedback",
                        f"need {drift.CATEGORY_MIN_ROWS} rows today and in the history",
-                       {"rows_today": len(frame), "rows_history": len(history)})
+                       {"rows_today": len(frame), "rows_history": int(history.sum())})
     return validate(context, warehouse.get(), suites.category_mix_drift(day, baseline), frame,
                     WARN, {"today_shares": frame["category"].value_counts(normalize=True)
                            .round(4).to_dict()})
@@ -172,7 +166,9 @@ def category_mix_drift(context: AssetCheckExecutionContext,
 def _mean_drift(context: AssetCheckExecutionContext, warehouse: WarehouseResource, column: str,
                 floor: float, build: object) -> AssetCheckResult:
     day = context.partition_key
-    band = drift.daily_mean_band(_classified_history(warehouse, day, column), column, floor)
+    means = aggregates.daily_means(warehouse.get(), "classified_feedback", column,
+                                   *drift.trailing_window(day))
+    band = drift.mean_band(means, floor)
     if band is None:
         return skipped(context, warehouse.get(), "classified_feedback",
                        f"fewer than {drift.MIN_HISTORY_DAYS} days of history")

@@ -1,6 +1,7 @@
 """Baselines for the drift checks: what the trailing 28 days say today's numbers should look like.
 
-Pure pandas over history already in the warehouse; `suites` turns each baseline into GX rules.
+Pure pandas over per-day numbers that the checks read with SQL GROUP BY (`storage.aggregates`),
+so the history's rows never leave the database; `suites` turns each baseline into GX rules.
 Bounds are mean ± max(k·std, a floor), so a very steady history does not flag tiny moves, and a
 check needs `MIN_HISTORY_DAYS` days of history before it judges anything.
 """
@@ -60,20 +61,16 @@ def volume_band(daily_counts: pd.Series) -> Band | None:
                                            found.std, found.days)
 
 
-def daily_mean_band(history: pd.DataFrame, column: str, floor: float) -> Band | None:
-    """Expected daily mean of `column`, from rows with `partition_date` and `column`."""
-    if history.empty:
-        return None
-    values = pd.to_numeric(history[column], errors="coerce")
-    daily = values.groupby(history["partition_date"]).mean()
-    return band(daily, floor)
+def mean_band(daily_means: pd.Series, floor: float) -> Band | None:
+    """Expected daily mean of a column, from its mean per past day (index: partition_date)."""
+    return band(daily_means, floor)
 
 
-def category_baseline(history: pd.Series, categories: tuple[str, ...]) -> dict[str, float] | None:
-    """Smoothed share of each category over the window (every category gets a weight > 0)."""
-    values = history.dropna()
-    if len(values) < CATEGORY_MIN_ROWS:
+def category_baseline(counts: pd.Series, categories: tuple[str, ...]) -> dict[str, float] | None:
+    """Smoothed share of each category over the window (every category gets a weight > 0),
+    from how often each category occurred in the window's rows."""
+    if int(counts.sum()) < CATEGORY_MIN_ROWS:
         return None
-    counts = values.value_counts().reindex(list(categories), fill_value=0).astype(float)
-    shares = (counts / counts.sum() + SMOOTHING)
+    known = counts.reindex(list(categories), fill_value=0).astype(float)
+    shares = (known / known.sum() + SMOOTHING)
     return (shares / shares.sum()).round(6).to_dict()

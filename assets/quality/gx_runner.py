@@ -170,6 +170,37 @@ def _context(docs_dir: Path | None) -> Any:
     return context
 
 
+_CONTEXTS: dict[Path | None, Any] = {}
+
+
+def cached_context(docs_dir: Path | None) -> Any:
+    """One ephemeral context per process and docs directory, shared by every check step."""
+    key = docs_dir.resolve() if docs_dir is not None else None
+    if key not in _CONTEXTS:
+        context = _context(docs_dir)
+        context.data_sources.add_pandas("pandas")
+        _CONTEXTS[key] = context
+    return _CONTEXTS[key]
+
+
+def _batch_definition(context: Any, asset: str) -> Any:
+    source = context.data_sources.get("pandas")
+    names = {a.name for a in source.assets}
+    found = source.get_asset(asset) if asset in names else source.add_dataframe_asset(asset)
+    if "partition" not in {b.name for b in found.batch_definitions}:
+        return found.add_batch_definition_whole_dataframe("partition")
+    return found.get_batch_definition("partition")
+
+
+def _forget(context: Any, name: str) -> None:
+    """Drop a previous run's checkpoint, validation definition and suite of this name."""
+    for store in (context.checkpoints, context.validation_definitions, context.suites):
+        try:
+            store.delete(name)
+        except Exception:  # not there yet: GX raises its own not-found errors per store
+            continue
+
+
 def run_suite(suite: Suite, frame: pd.DataFrame, *, run_name: str,
               docs_dir: Path | None = None) -> SuiteResult:
     """Validate `frame` against `suite`; with `docs_dir`, also store the result (for the docs)."""
@@ -177,10 +208,9 @@ def run_suite(suite: Suite, frame: pd.DataFrame, *, run_name: str,
     import great_expectations.expectations as gxe
 
     prepared = prepare_frame(suite, frame)
-    context = _context(docs_dir)
-    batch_definition = (context.data_sources.add_pandas("pandas")
-                        .add_dataframe_asset(suite.asset)
-                        .add_batch_definition_whole_dataframe("partition"))
+    context = cached_context(docs_dir)
+    _forget(context, suite.name)
+    batch_definition = _batch_definition(context, suite.asset)
     expectations = [getattr(gxe, r.expectation)(**dict(r.kwargs), description=r.description,
                                                 meta={"rule": i})
                     for i, r in enumerate(suite.rules)]

@@ -1,4 +1,4 @@
-"""Row validation, cleaning and de-duplication of one day of feedback (pure pandas, no Dagster)."""
+"""Row validation, cleaning and de-duplication of one day of feedback (`spine`, no Dagster)."""
 from __future__ import annotations
 
 import json
@@ -8,7 +8,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assets.feedback import FEEDBACK_COLUMNS, build_feedback
+from spine.merge import FEEDBACK_COLUMNS, build_feedback
 
 NOW = datetime(2025, 6, 11, 9, 0)
 WORKERS = {"W0001", "W0002"}

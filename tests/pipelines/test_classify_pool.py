@@ -1,0 +1,39 @@
+"""Classification spread over worker processes returns what one process returns, in order."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipelines import classify_pool
+from pipelines.resources import ClassifierResource
+
+TEXTS = ["阿姨迟到了一个小时", "打扫得很干净，态度也好", "师傅把花瓶打碎了", "还行", "",
+         "电话里很不耐烦，说话很冲"] * 7
+
+
+def _batches(size: int) -> list[list[str]]:
+    return [TEXTS[i:i + size] for i in range(0, len(TEXTS), size)]
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from nlp.train import train_tiny_model
+
+    return train_tiny_model(tmp_path_factory.mktemp("pool_model"))
+
+
+@pytest.mark.parametrize("backend", ["rules", "model"])
+def test_workers_give_the_single_process_result_in_order(backend: str, tiny_model: Path) -> None:
+    model_dir = str(tiny_model) if backend == "model" else None
+    single = ClassifierResource(backend=backend, model_dir=model_dir)
+    pooled = ClassifierResource(backend=backend, model_dir=model_dir, processes=2)
+    try:
+        expected = list(single.predict_chunks(_batches(5)))
+        got = list(pooled.predict_chunks(_batches(5)))
+    finally:
+        classify_pool.shutdown()
+    assert len(got) == len(expected) == 9
+    for one, other in zip(got, expected, strict=True):
+        pd.testing.assert_frame_equal(one, other)
