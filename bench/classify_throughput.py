@@ -1,7 +1,7 @@
 """Throughput of `FeedbackClassifier.predict` (evidence included) and peak memory of `feedback classify`.
 
     .venv/bin/python bench/classify_throughput.py [--model-dir DIR] [--n 4000] [--threads 1 2]
-                                                  [--memory-rows 100000]
+                                                  [--processes 2] [--memory-rows 100000]
 Texts are ~40-character feedback from the project's generator (not the evaluation data).
 """
 from __future__ import annotations
@@ -48,6 +48,24 @@ def measure(model_dir: Path, texts: list[str], threads: int, evidence: bool, qua
     return len(texts) / (time.perf_counter() - started)
 
 
+def measure_processes(model_dir: Path, texts: list[str], processes: int, chunk: int = 500) -> float:
+    """texts/s of `pipelines.classify_pool.predict_chunks`: this process + `processes - 1` workers,
+    1 torch thread each, workers warmed up first (their start-up is a once-per-run cost)."""
+    from nlp.classify import FeedbackClassifier
+    from pipelines.classify_pool import predict_chunks, shutdown
+
+    local = FeedbackClassifier.load(model_dir).predict  # the card's blend, 1 thread (the default)
+    chunks = [texts[i:i + chunk] for i in range(0, len(texts), chunk)]
+    stamp = (Path(model_dir) / "config.json").stat().st_mtime
+    for _ in predict_chunks(chunks[:processes], local, "model", str(model_dir), stamp, processes):
+        pass  # warm-up: every worker has loaded the model
+    started = time.perf_counter()
+    n = sum(len(frame) for frame in predict_chunks(chunks, local, "model", str(model_dir), stamp, processes))
+    rate = n / (time.perf_counter() - started)
+    shutdown()
+    return rate
+
+
 def peak_memory_mb(model_dir: Path, rows: int) -> tuple[float, float]:
     """(peak RSS in MB, seconds) of `feedback classify --input <rows CSV> --output out.csv`."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -78,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=4000)
     parser.add_argument("--threads", type=int, nargs="*", default=[1, 2])
     parser.add_argument("--batch", type=int, nargs="*", default=[256])
+    parser.add_argument("--processes", type=int, nargs="*", default=[],
+                        help="also measure classification over N processes x 1 thread (pipelines.classify_pool)")
     parser.add_argument("--memory-rows", type=int, default=0, help="also measure `feedback classify` peak RSS")
     args = parser.parse_args(argv)
     texts = sample_texts(args.n)
@@ -90,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
                 rate = measure(args.model_dir, texts, threads, evidence, quantize, batch, blend)
                 print(f"| {threads} | {batch} | {_yes(quantize)} | {_yes(evidence)} | {_yes(blend)} "
                       f"| {rate:,.0f} |", flush=True)
+    for processes in args.processes:
+        rate = measure_processes(args.model_dir, texts, processes)
+        print(f"\n{processes} processes x 1 thread (pipelines.classify_pool, evidence and blend included, "
+              f"workers warm): {rate:,.0f} texts/s", flush=True)
     if args.memory_rows:
         peak, seconds = peak_memory_mb(args.model_dir, args.memory_rows)
         print(f"\n`feedback classify` on {args.memory_rows:,} rows: peak RSS {peak:,.0f} MB, {seconds:.0f} s "
