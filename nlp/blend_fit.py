@@ -56,13 +56,14 @@ def fit_on_examples(classifier, examples: Sequence, default: BlendWeights) -> tu
 
 def compute_views(classifier, texts: Sequence[str]) -> Views:
     """Run `classifier` once over `texts` and keep every view (normalised like `predict`)."""
-    from nlp.features import analyse_many
+    from nlp.features import analyse_many, feature_matrix
     from nlp.text import normalise
 
     texts = [normalise(t) for t in texts]
     analyses = analyse_many(texts)
-    network = classifier.network_probabilities(texts, analyses)
-    lexicon = classifier.lexicon_probabilities(analyses) or network
+    features = feature_matrix(analyses)
+    network = classifier.network_probabilities(texts, analyses, features)
+    lexicon = classifier.lexicon_probabilities(features) or network
     return Views(network.aspects, network.sentiment, lexicon.aspects, lexicon.sentiment,
                  rule_aspects(analyses), rule_sentiment(analyses))
 

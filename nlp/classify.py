@@ -66,46 +66,47 @@ class FeedbackClassifier:
 
     def probabilities(self, texts: list[str], analyses: list | None = None) -> Probabilities:
         """Head probabilities per text: the network's, blended with the lexicon's (nlp.blend)."""
-        from nlp.features import analyse_many
+        from nlp.features import analyse_many, feature_matrix
 
         analyses = analyses if analyses is not None else analyse_many(texts)
-        return self._blend(self.network_probabilities(texts, analyses), analyses)
+        features = feature_matrix(analyses)  # one matrix for the network and its lexicon view
+        return self._blend(self.network_probabilities(texts, analyses, features), analyses, features)
 
-    def network_probabilities(self, texts: list[str], analyses: list) -> Probabilities:
+    def network_probabilities(self, texts: list[str], analyses: list,
+                              features: np.ndarray | None = None) -> Probabilities:
         """The full network's outputs; long texts are read in windows whose outputs are pooled."""
-        from nlp.features import analyse_many
+        from nlp.features import analyse_many, feature_matrix
         from nlp.windows import pool_windows, split_windows
 
-        whole = self._window_probabilities(texts, analyses)
+        whole = self._window_probabilities(texts, feature_matrix(analyses) if features is None else features)
         windows, owner = split_windows(texts, self.settings.window_chars)
         if len(windows) == len(texts):
             return whole
         # Long texts: aspects from windows (a mention deep in the text counts), sentiment from the
         # whole-text pass (its lexicon features see every clause, which reads the verdict better).
-        parts = self._window_probabilities(windows, analyse_many(windows))
+        parts = self._window_probabilities(windows, feature_matrix(analyse_many(windows)))
         aspects, subs, _ = pool_windows(parts.aspects, parts.subreasons, parts.sentiment, owner, windows,
                                         len(texts))
         return Probabilities(aspects, subs, whole.sentiment)
 
-    def lexicon_probabilities(self, analyses: list) -> Probabilities | None:
-        """The heads on the lexicon features alone (whole texts); None for a model without them."""
+    def lexicon_probabilities(self, features: np.ndarray) -> Probabilities | None:
+        """The heads on the lexicon features (`nlp.features.feature_matrix`) alone; None for a
+        model without them."""
         import torch
 
-        from nlp.features import feature_matrix
-
         with torch.inference_mode():
-            out = self.model.lexicon_view(torch.from_numpy(feature_matrix(analyses)))
+            out = self.model.lexicon_view(torch.from_numpy(features))
             if out is None:
                 return None
             return Probabilities(torch.softmax(out["aspects"], -1).numpy(),
                                  torch.sigmoid(out["subreasons"]).numpy(),
                                  torch.softmax(out["sentiment"], -1).numpy())
 
-    def _blend(self, network: Probabilities, analyses: list) -> Probabilities:
+    def _blend(self, network: Probabilities, analyses: list, features: np.ndarray) -> Probabilities:
         from nlp.blend import mix, rule_aspects, rule_sentiment, rule_subreasons
 
         weights = self.settings.blend_weights()
-        lexicon = self.lexicon_probabilities(analyses) if weights.lexicon_view and len(analyses) else None
+        lexicon = self.lexicon_probabilities(features) if weights.lexicon_view and len(analyses) else None
         if lexicon is not None:
             network = Probabilities(mix(network.aspects, lexicon.aspects, weights.lexicon_view),
                                     mix(network.subreasons, lexicon.subreasons, weights.lexicon_view),
@@ -120,13 +121,10 @@ class FeedbackClassifier:
                              subreasons,
                              mix(network.sentiment, rule_sentiment(analyses), weights.rules_sentiment))
 
-    def _window_probabilities(self, texts: list[str], analyses: list) -> Probabilities:
+    def _window_probabilities(self, texts: list[str], features: np.ndarray) -> Probabilities:
         """Model outputs for texts that fit one window, in length-sorted batches (little padding)."""
         import torch
 
-        from nlp.features import feature_matrix
-
-        features = feature_matrix(analyses)
         n = len(texts)
         aspects = np.zeros((n, len(ASPECTS), len(ASPECT_CLASSES)), dtype=np.float32)
         subs = np.zeros((n, len(self.subreasons)), dtype=np.float32)

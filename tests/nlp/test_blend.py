@@ -67,7 +67,9 @@ def test_classifier_blend_off_is_the_network_and_full_rules_are_the_rules(tiny_m
     assert np.allclose(ours["sentiment"], rules["sentiment"], atol=1e-3)
     # the rules' sub-reason cues are reported for the complained aspects
     assert {"attitude.phone_use", "logistics.late"} <= set(ours["subreasons"].iloc[0].split(";"))
-    lexicon = clf.lexicon_probabilities(analyses)
+    from nlp.features import feature_matrix
+
+    lexicon = clf.lexicon_probabilities(feature_matrix(analyses))
     assert lexicon is not None and lexicon.aspects.shape == network.aspects.shape
 
 
