@@ -35,7 +35,7 @@ from pipelines.resources import ClassifierResource, WarehouseResource
 from spine.buckets import build_day
 from spine.rows import STAGE
 from spine.summary import DaySummary
-from storage.warehouse import CLASSIFIED_FEEDBACK, FEEDBACK
+from storage.tables import CLASSIFIED_FEEDBACK, FEEDBACK
 
 CLASSIFIER_COLUMNS = [c.name for c in CLASSIFIED_FEEDBACK.columns
                       if c.name not in FEEDBACK.c and c.name != "model_version"]

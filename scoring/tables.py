@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from nlp.taxonomy import load_taxonomy
 from scoring.config import CATEGORIES
-from storage.warehouse import table_from_dtypes
+from storage.tables import table_from_dtypes
 
 # one count column per taxonomy sub-reason; a new key becomes a new (nullable) column
 SUBREASONS: tuple[str, ...] = load_taxonomy().subreason_keys
@@ -76,7 +76,7 @@ TABLES: dict[str, dict[str, str]] = {
 }
 
 
-# Registered on storage.warehouse.METADATA at import, so Warehouse can create and write them.
+# Registered on storage.tables.METADATA at import, so Warehouse can create and write them.
 WAREHOUSE_TABLES: dict[str, sa.Table] = {
     name: table_from_dtypes(name, dtypes, keys=("worker_id",)) for name, dtypes in TABLES.items()
 }

@@ -6,7 +6,8 @@ import threading
 import sqlalchemy as sa
 from sqlalchemy import Column
 
-from storage.warehouse import LONG_ID, Warehouse, warehouse_table
+from storage.tables import LONG_ID, warehouse_table
+from storage.warehouse import Warehouse
 
 SERVICE_TABLES = ("api_tokens", "audit_log", "label_corrections")
 

@@ -13,7 +13,7 @@ from datetime import datetime
 import pandas as pd
 
 from spine.rows import candidates, clean_texts, first_rule, rejections
-from storage.warehouse import FEEDBACK
+from storage.tables import FEEDBACK
 
 FEEDBACK_COLUMNS = [c.name for c in FEEDBACK.columns if c.name != "partition_date"]
 STATUS_RANK = {"open": 0, "in_progress": 1, "resolved": 2, "closed": 3}

@@ -13,7 +13,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import Column
 
-from storage.warehouse import Warehouse, warehouse_table
+from storage.tables import warehouse_table
+from storage.warehouse import Warehouse
 
 TABLE_NAME = "data_quality_results"
 

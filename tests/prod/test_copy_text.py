@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from storage.warehouse import Warehouse, warehouse_table
+from storage.tables import warehouse_table
+from storage.warehouse import Warehouse
 
 pytestmark = pytest.mark.prod
 

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from storage.warehouse import Warehouse, table_from_dtypes, warehouse_table
+from storage.tables import table_from_dtypes, warehouse_table
+from storage.warehouse import Warehouse
 
 
 def _reviews(ids: list[str], text: str = "阿姨很准时，态度好 👍") -> pd.DataFrame:
