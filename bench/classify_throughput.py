@@ -40,7 +40,7 @@ def measure(model_dir: Path, texts: list[str], threads: int, evidence: bool, qua
 
     settings = replace(NLPSettings(), num_threads=threads, quantize=quantize, predict_batch_size=batch)
     if not blend:  # the network alone (nlp.blend switched off), to show what the blend costs
-        settings = replace(settings, blend_lexicon_view=0.0, blend_rules_aspects=0.0, blend_rules_sentiment=0.0)
+        settings = settings.without_blend()
     classifier = FeedbackClassifier.load(model_dir, settings)
     classifier.predict(texts[:256], with_evidence=evidence)  # warm-up
     started = time.perf_counter()

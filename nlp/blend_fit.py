@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nlp.blend import BlendWeights, mix, rule_aspects, rule_sentiment
+from nlp.blend import BlendWeights, aspect_classes, mix, rule_aspects, rule_sentiment
 
 LEXICON_VIEW_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
 RULES_ASPECTS_GRID = (0.0, 0.2, 0.3, 0.4)
@@ -85,7 +85,7 @@ def aspect_accuracy(views: Views, classes: np.ndarray, lexicon_view: float, rule
     if not known.any():
         return float("nan")
     blended = mix(mix(views.network_aspects, views.lexicon_aspects, lexicon_view), views.rules_aspects, rules)
-    predicted = np.where(blended[:, :, 0] >= 0.5, 0, 1 + blended[:, :, 1:].argmax(-1))
+    predicted = aspect_classes(blended)
     return float((predicted[known] == classes[known]).mean())
 
 

@@ -106,13 +106,13 @@ class FeedbackClassifier:
         from nlp.blend import mix, rule_aspects, rule_sentiment, rule_subreasons
 
         weights = self.settings.blend_weights()
-        lexicon = self.lexicon_probabilities(features) if weights.lexicon_view and len(analyses) else None
+        if not analyses:
+            return network
+        lexicon = self.lexicon_probabilities(features) if weights.lexicon_view else None
         if lexicon is not None:
             network = Probabilities(mix(network.aspects, lexicon.aspects, weights.lexicon_view),
                                     mix(network.subreasons, lexicon.subreasons, weights.lexicon_view),
                                     mix(network.sentiment, lexicon.sentiment, weights.lexicon_view))
-        if not len(analyses):
-            return network
         # a sub-reason with a complaint cue in the text (迟到 -> logistics.late) is reported whenever
         # the rules count at all: the cue is its evidence, and the network misses rare ones
         subreasons = (np.maximum(network.subreasons, rule_subreasons(analyses, self.subreasons))
@@ -168,8 +168,9 @@ def quantized(model):
 def to_frame(probs: Probabilities, subreasons: list[str], threshold: float,
              analyses: list | None = None) -> pd.DataFrame:
     """Turn head probabilities into the contract's columns (evidence from `analyses` when given)."""
-    # Mentioned when the three polarity classes together outweigh "not mentioned"; then the likeliest one.
-    classes = np.where(probs.aspects[:, :, 0] >= 0.5, 0, 1 + probs.aspects[:, :, 1:].argmax(-1))
+    from nlp.blend import aspect_classes
+
+    classes = aspect_classes(probs.aspects)
     mentioned = classes != 0
     complaint = classes == COMPLAINT
     p_complaint = probs.aspects[:, :, COMPLAINT]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -164,9 +164,8 @@ def network_only(classifier: "FeedbackClassifier") -> "FeedbackClassifier":
     """The same trained model with the lexicon blend switched off (nlp.blend), for comparison."""
     from nlp.classify import FeedbackClassifier
 
-    settings = replace(classifier.settings, blend_lexicon_view=0.0, blend_rules_aspects=0.0,
-                       blend_rules_sentiment=0.0)
-    return FeedbackClassifier(classifier.model, classifier.tokenizer, settings, classifier.version)
+    return FeedbackClassifier(classifier.model, classifier.tokenizer, classifier.settings.without_blend(),
+                              classifier.version)
 
 
 COLUMNS = [("waimai_acc", "waimai acc"), ("hotel_acc", "hotel acc"),

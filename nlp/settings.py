@@ -86,6 +86,10 @@ class NLPSettings:
 
         return BlendWeights(self.blend_lexicon_view, self.blend_rules_aspects, self.blend_rules_sentiment)
 
+    def without_blend(self) -> "NLPSettings":
+        """A copy whose output is the network alone (every blend share 0), for comparisons."""
+        return replace(self, blend_lexicon_view=0.0, blend_rules_aspects=0.0, blend_rules_sentiment=0.0)
+
     def with_overrides(self, **overrides: Any) -> "NLPSettings":
         """A copy with some fields replaced (None values are ignored)."""
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})

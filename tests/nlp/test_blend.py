@@ -21,10 +21,6 @@ TEXTS = ["阿姨迟到了一个小时，还一直玩手机，态度很差",
          "今天下雨了"]
 
 
-def _zero_blend(settings):
-    return replace(settings, blend_lexicon_view=0.0, blend_rules_aspects=0.0, blend_rules_sentiment=0.0)
-
-
 def test_rule_views_follow_the_lexicon_on_real_sentences():
     analyses = [analyse(t) for t in TEXTS]
     onehot = rule_aspects(analyses)
@@ -52,14 +48,14 @@ def test_classifier_blend_off_is_the_network_and_full_rules_are_the_rules(tiny_m
     from nlp.classify import FeedbackClassifier
 
     clf = FeedbackClassifier.load(tiny_model_dir)
-    off = FeedbackClassifier(clf.model, clf.tokenizer, _zero_blend(clf.settings))
+    off = FeedbackClassifier(clf.model, clf.tokenizer, clf.settings.without_blend())
     texts = list(TEXTS)
     analyses = [analyse(t) for t in texts]
     network = off.network_probabilities(texts, analyses)
     assert np.allclose(off.probabilities(texts, analyses).aspects, network.aspects)
     # all weight on the rules: the mention and polarity decisions are the rule classifier's
     rules_only = FeedbackClassifier(clf.model, clf.tokenizer,
-                                    replace(_zero_blend(clf.settings), blend_rules_aspects=1.0,
+                                    replace(clf.settings.without_blend(), blend_rules_aspects=1.0,
                                             blend_rules_sentiment=1.0))
     ours, rules = rules_only.predict(texts), RuleClassifier().predict(texts)
     for aspect in ("attitude", "skill", "logistics"):
@@ -114,7 +110,7 @@ def test_training_with_user_rows_records_the_chosen_blend(tmp_path: Path):
 
     rows = [Example("阿姨打扫得很干净，很满意", {}, 1, None, "user:own.csv"),
             Example("迟到一个小时，很不满意", {}, -1, None, "user:own.csv")] * 300
-    settings = _zero_blend(NLPSettings.tiny(n_generated=200, holdout_fraction=0.2))
+    settings = NLPSettings.tiny(n_generated=200, holdout_fraction=0.2).without_blend()
     out = train(tmp_path / "own", settings, rows, progress=lambda line: None)
     card = json.loads((out / "card.json").read_text(encoding="utf-8"))
     settings = card["settings"]
