@@ -8,7 +8,9 @@ characters mislead it more often than the lexicon does. Three views of each text
 * the network's *lexicon view*: the same heads with the character half of the pooled vector zeroed,
   exactly as "text dropout" hides it in training (costs one small MLP, no encoder pass);
 * the rules' decision from the same `nlp.evidence.analyse` pass (one-hot aspect classes and the
-  lexicon sentiment).
+  lexicon sentiment);
+* for a model retrained on a company's own rows, a word bag of that company's wording
+  (`nlp.wordbag`), mixed in last.
 
 Weights live in `NLPSettings` (saved in the model card, so a model keeps the blend it was measured
 with); `bench/evaluate_classifier.py` prints each view beside the blend.
@@ -27,14 +29,16 @@ _CLASS_OF_LABEL = {label: i for i, label in enumerate(ASPECT_CLASSES)}
 
 @dataclass(frozen=True)
 class BlendWeights:
-    """Shares of the lexicon view and of the rules (the full network gets the rest)."""
+    """Shares of the lexicon view, the rules and the user word bag (the full network gets the rest)."""
 
     lexicon_view: float = 0.0
     rules_aspects: float = 0.0
     rules_sentiment: float = 0.0
+    wordbag_aspects: float = 0.0
+    wordbag_sentiment: float = 0.0
 
     def __post_init__(self) -> None:
-        for name in ("lexicon_view", "rules_aspects", "rules_sentiment"):
+        for name in ("lexicon_view", "rules_aspects", "rules_sentiment", "wordbag_aspects", "wordbag_sentiment"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"blend weight {name}={value} is outside [0, 1]")

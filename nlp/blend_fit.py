@@ -8,7 +8,7 @@ model card (ties go to the smaller lexicon share, so without evidence the networ
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +18,7 @@ from nlp.blend import BlendWeights, aspect_classes, mix, rule_aspects, rule_sent
 LEXICON_VIEW_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
 RULES_ASPECTS_GRID = (0.0, 0.2, 0.3, 0.4)
 RULES_SENTIMENT_GRID = (0.0, 0.25, 0.5, 0.75)
+WORDBAG_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
 MIN_ROWS = 50  # fewer labelled held-out rows than this say too little to move the defaults
 
 
@@ -31,6 +32,8 @@ class Views:
     lexicon_sentiment: np.ndarray
     rules_aspects: np.ndarray
     rules_sentiment: np.ndarray
+    wordbag_aspects: np.ndarray | None = None  # only for a model with a user word bag
+    wordbag_sentiment: np.ndarray | None = None
 
 
 def label_arrays(examples: Sequence) -> tuple[np.ndarray, np.ndarray]:
@@ -64,29 +67,48 @@ def compute_views(classifier, texts: Sequence[str]) -> Views:
     features = feature_matrix(analyses)
     network = classifier.network_probabilities(texts, analyses, features)
     lexicon = classifier.lexicon_probabilities(features) or network
+    bag = classifier.wordbag_probabilities(texts)
     return Views(network.aspects, network.sentiment, lexicon.aspects, lexicon.sentiment,
-                 rule_aspects(analyses), rule_sentiment(analyses))
+                 rule_aspects(analyses), rule_sentiment(analyses),
+                 bag.aspects if bag else None, bag.sentiment if bag else None)
 
 
-def sentiment_accuracy(views: Views, labels: np.ndarray, lexicon_view: float, rules: float) -> float:
+def sentiment_accuracy(views: Views, labels: np.ndarray, lexicon_view: float, rules: float,
+                       wordbag: float = 0.0) -> float:
     """Share of rows labelled -1 / 1 whose blended sentiment has the same sign (0 rows are skipped)."""
     polar = labels != 0
     if not polar.any():
         return float("nan")
     blended = mix(mix(views.network_sentiment, views.lexicon_sentiment, lexicon_view),
                   views.rules_sentiment, rules)
+    if views.wordbag_sentiment is not None:
+        blended = mix(blended, views.wordbag_sentiment, wordbag)
     positive = blended[:, 2] - blended[:, 0] > 0
     return float((positive[polar] == (labels[polar] > 0)).mean())
 
 
-def aspect_accuracy(views: Views, classes: np.ndarray, lexicon_view: float, rules: float) -> float:
+def aspect_accuracy(views: Views, classes: np.ndarray, lexicon_view: float, rules: float,
+                    wordbag: float = 0.0) -> float:
     """Share of labelled (row, aspect) cells whose blended class (as `to_frame` decides it) is right."""
     known = classes >= 0
     if not known.any():
         return float("nan")
     blended = mix(mix(views.network_aspects, views.lexicon_aspects, lexicon_view), views.rules_aspects, rules)
+    if views.wordbag_aspects is not None:
+        blended = mix(blended, views.wordbag_aspects, wordbag)
     predicted = aspect_classes(blended)
     return float((predicted[known] == classes[known]).mean())
+
+
+def _best(score: Callable[[float, float], float], rules_grid: Sequence[float],
+          wordbag_grid: Sequence[float]) -> tuple[float, float, float]:
+    """(score, rules share, word-bag share) of the best pair; ties keep the earlier, smaller shares."""
+    best = (-1.0, rules_grid[0], wordbag_grid[0])
+    for rules, wordbag in itertools.product(rules_grid, wordbag_grid):
+        value = score(rules, wordbag)
+        if value > best[0] + 1e-9:
+            best = (value, rules, wordbag)
+    return best
 
 
 def choose_weights(views: Views, sentiment: np.ndarray, aspect_classes: np.ndarray,
@@ -96,18 +118,23 @@ def choose_weights(views: Views, sentiment: np.ndarray, aspect_classes: np.ndarr
     n_aspects = int((aspect_classes >= 0).any(1).sum())
     if max(n_sentiment, n_aspects) < MIN_ROWS:
         return default, {}
-    # a head without enough labels keeps the default share of the rules
-    aspects_grid = RULES_ASPECTS_GRID if n_aspects >= MIN_ROWS else (default.rules_aspects,)
-    sentiment_grid = RULES_SENTIMENT_GRID if n_sentiment >= MIN_ROWS else (default.rules_sentiment,)
+    # a head without enough labels keeps the default shares
+    fit_s, fit_a = n_sentiment >= MIN_ROWS, n_aspects >= MIN_ROWS
+    bag_s = WORDBAG_GRID if fit_s and views.wordbag_sentiment is not None else (default.wordbag_sentiment,)
+    bag_a = WORDBAG_GRID if fit_a and views.wordbag_aspects is not None else (default.wordbag_aspects,)
     best: tuple[float, BlendWeights, dict[str, float]] | None = None
-    for lexicon_view, rules_a, rules_s in itertools.product(LEXICON_VIEW_GRID, aspects_grid, sentiment_grid):
-        scores = {}
-        if n_sentiment >= MIN_ROWS:
-            scores["sentiment_acc"] = sentiment_accuracy(views, sentiment, lexicon_view, rules_s)
-        if n_aspects >= MIN_ROWS:
-            scores["aspect_acc"] = aspect_accuracy(views, aspect_classes, lexicon_view, rules_a)
+    for lexicon_view in LEXICON_VIEW_GRID:
+        scores: dict[str, float] = {}
+        rules_s, wordbag_s = default.rules_sentiment, default.wordbag_sentiment
+        rules_a, wordbag_a = default.rules_aspects, default.wordbag_aspects
+        if fit_s:
+            scores["sentiment_acc"], rules_s, wordbag_s = _best(
+                lambda r, w: sentiment_accuracy(views, sentiment, lexicon_view, r, w), RULES_SENTIMENT_GRID, bag_s)
+        if fit_a:
+            scores["aspect_acc"], rules_a, wordbag_a = _best(
+                lambda r, w: aspect_accuracy(views, aspect_classes, lexicon_view, r, w), RULES_ASPECTS_GRID, bag_a)
         score = float(np.mean(list(scores.values())))
         if best is None or score > best[0] + 1e-9:  # strict: ties keep the earlier, smaller shares
-            best = (score, BlendWeights(lexicon_view, rules_a, rules_s), scores)
+            best = (score, BlendWeights(lexicon_view, rules_a, rules_s, wordbag_a, wordbag_s), scores)
     assert best is not None
     return best[1], best[2]

@@ -5,6 +5,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,9 @@ import pandas as pd
 from nlp.chartok import CharTokenizer
 from nlp.model import ASPECT_CLASSES, ASPECTS
 from nlp.settings import NLPSettings
+
+if TYPE_CHECKING:
+    from nlp.wordbag import WordBag, WordBagOutput
 
 OUTPUT_COLUMNS = ["attitude", "skill", "logistics", "p_attitude", "p_skill", "p_logistics", "labels",
                   "category", "subreasons", "sentiment", "confidence", "evidence"]
@@ -32,7 +36,7 @@ class FeedbackClassifier:
     """A trained model plus its tokenizer; `predict` returns the contract's DataFrame."""
 
     def __init__(self, model, tokenizer: CharTokenizer, settings: NLPSettings | None = None,
-                 version: str = "unversioned"):
+                 version: str = "unversioned", wordbag: "WordBag | None" = None):
         import torch
 
         self.settings = settings or NLPSettings()
@@ -40,6 +44,7 @@ class FeedbackClassifier:
         self.tokenizer = tokenizer
         self.subreasons: list[str] = list(model.subreasons)
         self.version = version
+        self.wordbag = wordbag  # trained on a company's own rows (nlp.wordbag), None for the default
         self.max_length = min(self.settings.max_length, model.config.max_position_embeddings)
         torch.set_num_threads(max(1, min(self.settings.num_threads, os.cpu_count() or 1)))
 
@@ -47,6 +52,7 @@ class FeedbackClassifier:
     def load(cls, model_dir: str | Path, settings: NLPSettings | None = None) -> "FeedbackClassifier":
         """Load a model trained by `feedback train` from a local directory."""
         from nlp.model import is_feedback_model, load_model
+        from nlp.wordbag import WordBag
 
         model_dir = Path(model_dir)
         if not is_feedback_model(model_dir):
@@ -62,7 +68,8 @@ class FeedbackClassifier:
         model = load_model(model_dir)
         if chosen.quantize:
             model = quantized(model)
-        return cls(model, CharTokenizer.load(model_dir), chosen, card.get("version", "unversioned"))
+        return cls(model, CharTokenizer.load(model_dir), chosen, card.get("version", "unversioned"),
+                   WordBag.load(model_dir))
 
     def probabilities(self, texts: list[str], analyses: list | None = None) -> Probabilities:
         """Head probabilities per text: the network's, blended with the lexicon's (nlp.blend)."""
@@ -70,7 +77,7 @@ class FeedbackClassifier:
 
         analyses = analyses if analyses is not None else analyse_many(texts)
         features = feature_matrix(analyses)  # one matrix for the network and its lexicon view
-        return self._blend(self.network_probabilities(texts, analyses, features), analyses, features)
+        return self._blend(texts, self.network_probabilities(texts, analyses, features), analyses, features)
 
     def network_probabilities(self, texts: list[str], analyses: list,
                               features: np.ndarray | None = None) -> Probabilities:
@@ -102,7 +109,12 @@ class FeedbackClassifier:
                                  torch.sigmoid(out["subreasons"]).numpy(),
                                  torch.softmax(out["sentiment"], -1).numpy())
 
-    def _blend(self, network: Probabilities, analyses: list, features: np.ndarray) -> Probabilities:
+    def wordbag_probabilities(self, texts: list[str]) -> "WordBagOutput | None":
+        """The user word bag's heads (nlp.wordbag); None for a model without one."""
+        return self.wordbag.probabilities(texts) if self.wordbag is not None else None
+
+    def _blend(self, texts: list[str], network: Probabilities, analyses: list,
+               features: np.ndarray) -> Probabilities:
         from nlp.blend import mix, rule_aspects, rule_sentiment, rule_subreasons
 
         weights = self.settings.blend_weights()
@@ -117,9 +129,24 @@ class FeedbackClassifier:
         # the rules count at all: the cue is its evidence, and the network misses rare ones
         subreasons = (np.maximum(network.subreasons, rule_subreasons(analyses, self.subreasons))
                       if weights.rules_aspects else network.subreasons)
-        return Probabilities(mix(network.aspects, rule_aspects(analyses), weights.rules_aspects),
-                             subreasons,
-                             mix(network.sentiment, rule_sentiment(analyses), weights.rules_sentiment))
+        blended = Probabilities(mix(network.aspects, rule_aspects(analyses), weights.rules_aspects),
+                                subreasons,
+                                mix(network.sentiment, rule_sentiment(analyses), weights.rules_sentiment))
+        return self._mix_wordbag(texts, blended)
+
+    def _mix_wordbag(self, texts: list[str], blended: Probabilities) -> Probabilities:
+        weights = self.settings.blend_weights()
+        if not (weights.wordbag_aspects or weights.wordbag_sentiment):
+            return blended
+        bag = self.wordbag_probabilities(texts)
+        if bag is None:
+            return blended
+        aspects, sentiment = blended.aspects, blended.sentiment
+        if bag.aspects is not None:
+            aspects = mix(aspects, bag.aspects, weights.wordbag_aspects)
+        if bag.sentiment is not None:
+            sentiment = mix(sentiment, bag.sentiment, weights.wordbag_sentiment)
+        return Probabilities(aspects, blended.subreasons, sentiment)
 
     def _window_probabilities(self, texts: list[str], features: np.ndarray) -> Probabilities:
         """Model outputs for texts that fit one window, in length-sorted batches (little padding)."""

@@ -68,6 +68,8 @@ class NLPSettings:
     blend_lexicon_view: float = 0.5  # share of the network's lexicon-only view
     blend_rules_aspects: float = 0.3  # share of the rules' aspect classes
     blend_rules_sentiment: float = 0.5  # share of the lexicon sentiment
+    blend_wordbag_aspects: float = 0.0  # share of the word bag trained on user rows (nlp.wordbag)
+    blend_wordbag_sentiment: float = 0.0  # (0 unless `feedback train --data` trained one and chose it)
     # --- where the model lives ---
     model_dir: Path = field(default_factory=default_model_dir)
 
@@ -84,11 +86,13 @@ class NLPSettings:
         """The blend shares as a validated `nlp.blend.BlendWeights`."""
         from nlp.blend import BlendWeights
 
-        return BlendWeights(self.blend_lexicon_view, self.blend_rules_aspects, self.blend_rules_sentiment)
+        return BlendWeights(self.blend_lexicon_view, self.blend_rules_aspects, self.blend_rules_sentiment,
+                            self.blend_wordbag_aspects, self.blend_wordbag_sentiment)
 
     def without_blend(self) -> "NLPSettings":
         """A copy whose output is the network alone (every blend share 0), for comparisons."""
-        return replace(self, blend_lexicon_view=0.0, blend_rules_aspects=0.0, blend_rules_sentiment=0.0)
+        return replace(self, blend_lexicon_view=0.0, blend_rules_aspects=0.0, blend_rules_sentiment=0.0,
+                       blend_wordbag_aspects=0.0, blend_wordbag_sentiment=0.0)
 
     def with_overrides(self, **overrides: Any) -> "NLPSettings":
         """A copy with some fields replaced (None values are ignored)."""

@@ -146,22 +146,31 @@ def _loss(out, labels: Encoded, batch: list[int], F):
     return loss
 
 
+def is_user_row(example: Example) -> bool:
+    """A row from the user's files or label corrections (not our corpus)."""
+    return example.source.startswith("user") or example.source == "correction"
+
+
 def fit_blend(model, tokenizer: CharTokenizer, settings: NLPSettings, user_held: list[Example],
-              progress: Callable[[str], None]) -> NLPSettings:
+              progress: Callable[[str], None], wordbag=None) -> NLPSettings:
     """Blend weights (nlp.blend) re-chosen on held-out user rows; the settings' own without them."""
     from nlp.blend_fit import fit_on_examples
     from nlp.classify import FeedbackClassifier
 
     default = settings.blend_weights()
-    chosen, scores = fit_on_examples(FeedbackClassifier(model, tokenizer, settings), user_held, default)
+    classifier = FeedbackClassifier(model, tokenizer, settings, wordbag=wordbag)
+    chosen, scores = fit_on_examples(classifier, user_held, default)
     if not scores:
         return settings
     progress(f"blend chosen on {len(user_held)} held-out user rows: lexicon view {chosen.lexicon_view}, "
-             f"rules aspects {chosen.rules_aspects}, rules sentiment {chosen.rules_sentiment} "
+             f"rules aspects {chosen.rules_aspects}, rules sentiment {chosen.rules_sentiment}, "
+             f"word bag aspects {chosen.wordbag_aspects}, word bag sentiment {chosen.wordbag_sentiment} "
              f"({', '.join(f'{k} {v:.3f}' for k, v in scores.items())})")
     return settings.with_overrides(blend_lexicon_view=chosen.lexicon_view,
                                    blend_rules_aspects=chosen.rules_aspects,
-                                   blend_rules_sentiment=chosen.rules_sentiment)
+                                   blend_rules_sentiment=chosen.rules_sentiment,
+                                   blend_wordbag_aspects=chosen.wordbag_aspects,
+                                   blend_wordbag_sentiment=chosen.wordbag_sentiment)
 
 
 def stderr_progress(line: str) -> None:
@@ -174,6 +183,7 @@ def train(output_dir: Path, settings: NLPSettings | None = None, extra: list[Exa
     """Build the corpus (+ extra user examples), train, evaluate on a held-out split, save with a card."""
     from nlp.model import from_base_model, new_model
     from nlp.train_card import holdout_metrics, write_card
+    from nlp.wordbag import FILE_NAME as WORDBAG_FILE, train_wordbag
 
     from transformers.utils import logging as hf_logging
 
@@ -194,13 +204,16 @@ def train(output_dir: Path, settings: NLPSettings | None = None, extra: list[Exa
         tokenizer = CharTokenizer.build((ex.text for ex in train_set), settings.min_char_count)
         model, lr = new_model(settings, tokenizer.vocab_size), settings.learning_rate
     speed = fit(model, tokenizer, train_set, settings, lr, progress)
-    user_held = [ex for ex in held if ex.source.startswith("user") or ex.source == "correction"]
-    settings = fit_blend(model, tokenizer, settings, user_held, progress)
-    metrics = holdout_metrics(model, tokenizer, settings, held)
+    wordbag = train_wordbag([ex for ex in train_set if is_user_row(ex)], seed=settings.seed, progress=progress)
+    settings = fit_blend(model, tokenizer, settings, [ex for ex in held if is_user_row(ex)], progress, wordbag)
+    metrics = holdout_metrics(model, tokenizer, settings, held, wordbag)
     progress("held-out metrics: " + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()))
     output_dir = Path(output_dir)
     model.save_pretrained(str(output_dir))
     tokenizer.save(output_dir)
+    (output_dir / WORDBAG_FILE).unlink(missing_ok=True)  # a retrain without user rows drops the old one
+    if wordbag is not None:
+        wordbag.save(output_dir)
     sizes = {"corpus": len(corpus), "user": len(extra or []), "train": len(train_set), "held_out": len(held)}
     write_card(output_dir, settings, sizes, metrics, speed, base_model)
     progress(f"saved model to {output_dir}")

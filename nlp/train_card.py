@@ -18,13 +18,13 @@ CARD_JSON, CARD_MD = "card.json", "MODEL_CARD.md"
 
 
 def holdout_metrics(model, tokenizer: CharTokenizer, settings: NLPSettings,
-                    held: list[Example]) -> dict[str, float]:
+                    held: list[Example], wordbag=None) -> dict[str, float]:
     """Aspect mention/complaint F1, sentiment accuracy, sub-reason micro-F1 on labelled held-out rows."""
     from nlp.classify import FeedbackClassifier
 
     if not held:
         return {}
-    classifier = FeedbackClassifier(model, tokenizer, settings)
+    classifier = FeedbackClassifier(model, tokenizer, settings, wordbag=wordbag)
     frame = classifier.predict([ex.text for ex in held], with_evidence=False)
     metrics: dict[str, float] = {}
     with_aspects = [i for i, ex in enumerate(held) if set(ASPECT_KEYS) <= set(ex.aspects)]
@@ -106,6 +106,9 @@ def _markdown(card: dict) -> str:
 - architecture: character BERT, hidden {s['hidden_size']}, {s['num_layers']} layers, max length {s['max_length']};
   heads: attitude / skill / logistics (not mentioned, complaint, neutral, praise), sub-reasons, sentiment
 - base model: {card['base_model'] or 'none (trained from scratch)'}
+- blend shares (nlp.blend): lexicon view {s['blend_lexicon_view']}, rules aspects {s['blend_rules_aspects']},
+  rules sentiment {s['blend_rules_sentiment']}, user word bag aspects {s.get('blend_wordbag_aspects', 0.0)},
+  user word bag sentiment {s.get('blend_wordbag_sentiment', 0.0)}
 - training: {card['training'].get('train_seconds')} s, {card['training'].get('train_examples_per_s')} examples/s,
   {s['epochs']} epochs, batch {s['batch_size']}
 

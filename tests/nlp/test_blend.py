@@ -115,6 +115,25 @@ def test_training_with_user_rows_records_the_chosen_blend(tmp_path: Path):
     card = json.loads((out / "card.json").read_text(encoding="utf-8"))
     settings = card["settings"]
     # chosen on the ~120 held-out user rows, then stored with the model
-    assert {"blend_lexicon_view", "blend_rules_aspects", "blend_rules_sentiment"} <= set(settings)
+    assert {"blend_lexicon_view", "blend_rules_aspects", "blend_rules_sentiment",
+            "blend_wordbag_aspects", "blend_wordbag_sentiment"} <= set(settings)
     assert settings["blend_rules_aspects"] == 0.0  # no aspect labels: the setting is kept
+    assert settings["blend_wordbag_aspects"] == 0.0
     assert card["held_out_metrics"]["sentiment_accuracy_binary"] >= 0.9
+    # the user rows also trained a word bag, saved beside the weights and loaded with them
+    from nlp.classify import FeedbackClassifier
+
+    assert (out / "wordbag.pt").exists()
+    assert FeedbackClassifier.load(out).wordbag is not None
+    # retraining without user rows into the same folder leaves no stale word bag behind
+    train(out, NLPSettings.tiny(n_generated=200), progress=lambda line: None)
+    assert not (out / "wordbag.pt").exists() and FeedbackClassifier.load(out).wordbag is None
+
+
+def test_choose_weights_takes_the_word_bag_when_it_reads_the_users_rows_best():
+    views, sentiment, classes = _views(200, network_right=False)
+    rules_wrong = replace(views, rules_sentiment=views.network_sentiment)
+    with_bag = replace(rules_wrong, wordbag_sentiment=views.rules_sentiment)  # the bag is right
+    chosen, scores = choose_weights(with_bag, sentiment, classes, BlendWeights(0.5, 0.3, 0.25))
+    assert chosen.wordbag_sentiment >= 0.75 and scores["sentiment_acc"] == 1.0
+    assert chosen.wordbag_aspects == 0.0  # no aspect labels and no aspect bag: default kept

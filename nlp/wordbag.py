@@ -1,0 +1,181 @@
+"""A word-bag reader of a company's own wording, trained only on its labelled rows.
+
+The character network learns from our synthetic corpus plus the user's rows; a company's reviews
+repeat its own words ("骑手", "分量", a dish or a district) far more often than any template does, and
+a linear model over those words learns them from a few thousand rows in seconds. It is trained by
+`feedback train --data` on the user rows (never on the generated corpus), saved beside the weights
+as `wordbag.pt`, and blended into the output with shares chosen on the user rows training held out
+(`nlp.blend_fit`); the default model has none.
+
+Features are hashed (crc32, stable across processes): jieba words, word bigrams and character
+bigrams, each counted once and scaled by 1/sqrt(n) so that long texts do not dominate.
+"""
+from __future__ import annotations
+
+import random
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from nlp.model import ASPECTS, polarity_to_class
+
+FILE_NAME = "wordbag.pt"
+BUCKETS = 1 << 18
+N_SENTIMENT, N_CLASSES = 3, 4  # negative/neutral/positive; not mentioned/-1/0/1 per aspect
+OUT = N_SENTIMENT + len(ASPECTS) * N_CLASSES
+IGNORE = -100
+
+
+def gram_ids(text: str) -> list[int]:
+    """Sorted distinct hashed ids of the words, word bigrams and character bigrams of `text`."""
+    from nlp.segment import cut
+
+    words = cut(text)
+    grams = [f"w{w}" for w in words]
+    grams += [f"b{a}\x1f{b}" for a, b in zip(words, words[1:])]
+    grams += [f"c{text[i:i + 2]}" for i in range(len(text) - 1) if not text[i:i + 2].isspace()]
+    return sorted({zlib.crc32(g.encode("utf-8")) % BUCKETS for g in grams}) or [0]
+
+
+@dataclass
+class WordBagOutput:
+    """Probabilities of the heads the word bag was trained for (None for the others)."""
+
+    sentiment: np.ndarray | None  # (n, 3)
+    aspects: np.ndarray | None  # (n, 3, 4)
+
+
+class WordBag:
+    """Hashed n-gram features -> linear sentiment and aspect heads (a logistic regression)."""
+
+    def __init__(self, weight: np.ndarray, bias: np.ndarray, heads: Sequence[str]):
+        self.weight = weight.astype(np.float32)  # (BUCKETS, OUT), mostly zero rows
+        self.bias = bias.astype(np.float32)
+        self.heads = tuple(heads)  # subset of ("sentiment", "aspects")
+
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.empty((len(texts), OUT), dtype=np.float32)
+        for i, text in enumerate(texts):
+            ids = gram_ids(text)
+            out[i] = self.weight[ids].sum(0) / np.sqrt(len(ids))
+        return out + self.bias
+
+    def probabilities(self, texts: Sequence[str]) -> WordBagOutput:
+        """Softmax of each trained head; texts should be normalised as `predict` normalises them."""
+        logits = self.logits(texts)
+        sentiment = _softmax(logits[:, :N_SENTIMENT]) if "sentiment" in self.heads else None
+        aspects = None
+        if "aspects" in self.heads:
+            aspects = _softmax(logits[:, N_SENTIMENT:].reshape(len(texts), len(ASPECTS), N_CLASSES))
+        return WordBagOutput(sentiment, aspects)
+
+    def save(self, model_dir: Path) -> Path:
+        """Only the rows training touched are stored (the rest are zero)."""
+        import torch
+
+        rows = np.flatnonzero(np.abs(self.weight).sum(1))
+        path = Path(model_dir) / FILE_NAME
+        torch.save({"rows": torch.from_numpy(rows), "values": torch.from_numpy(self.weight[rows]),
+                    "bias": torch.from_numpy(self.bias), "heads": list(self.heads), "buckets": BUCKETS}, path)
+        return path
+
+    @classmethod
+    def load(cls, model_dir: Path) -> "WordBag | None":
+        """The word bag saved in `model_dir`, or None when the model has none."""
+        import torch
+
+        path = Path(model_dir) / FILE_NAME
+        if not path.exists():
+            return None
+        data = torch.load(path, weights_only=True)
+        if data["buckets"] != BUCKETS:
+            raise ValueError(f"{path}: hashed with {data['buckets']} buckets, this version uses {BUCKETS}")
+        weight = np.zeros((BUCKETS, OUT), dtype=np.float32)
+        weight[data["rows"].numpy()] = data["values"].numpy()
+        return cls(weight, data["bias"].numpy(), data["heads"])
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(-1, keepdims=True))
+    return (shifted / shifted.sum(-1, keepdims=True)).astype(np.float32)
+
+
+def targets(examples: Sequence) -> tuple[np.ndarray, np.ndarray]:
+    """Sentiment class (0..2 or IGNORE) and aspect classes ((n, 3), 0..3 or IGNORE) of `Example`s."""
+    sentiment = np.asarray([IGNORE if ex.sentiment is None else ex.sentiment + 1 for ex in examples],
+                           dtype=np.int64)
+    aspects = np.full((len(examples), len(ASPECTS)), IGNORE, dtype=np.int64)
+    for i, ex in enumerate(examples):
+        for j, aspect in enumerate(ASPECTS):
+            if aspect in ex.aspects:
+                aspects[i, j] = polarity_to_class(ex.aspects[aspect])
+    return sentiment, aspects
+
+
+def train_wordbag(examples: Sequence, epochs: int = 4, learning_rate: float = 0.2, seed: int = 13,
+                  min_rows: int = 50, progress: Callable[[str], None] = lambda line: None) -> WordBag | None:
+    """Fit on labelled user `Example`s; None when no head has `min_rows` labelled rows."""
+    import torch
+    from torch.nn import functional as F
+
+    from nlp.text import normalise
+
+    sentiment, aspects = targets(examples)
+    heads = [name for name, known in (("sentiment", (sentiment != IGNORE).sum()),
+                                      ("aspects", (aspects != IGNORE).any(1).sum())) if known >= min_rows]
+    if not heads:
+        return None
+    torch.manual_seed(seed)
+    ids = [torch.tensor(gram_ids(normalise(ex.text))) for ex in examples]
+    bag = torch.nn.EmbeddingBag(BUCKETS, OUT, mode="sum", sparse=True)  # only seen rows update
+    torch.nn.init.zeros_(bag.weight)
+    bias = torch.nn.Parameter(torch.zeros(OUT))
+    optimizer = torch.optim.Adagrad([bag.weight, bias], lr=learning_rate)
+    order = list(range(len(examples)))
+    rng = random.Random(seed)
+    with torch.sparse.check_sparse_tensor_invariants(enable=False):  # Adagrad's own sparse updates
+        for epoch in range(epochs):
+            rng.shuffle(order)
+            total = _epoch(bag, bias, optimizer, ids, order, sentiment, aspects, heads, F)
+            progress(f"word bag epoch {epoch + 1}/{epochs}: mean loss {total / len(order):.3f}")
+    return WordBag(bag.weight.detach().numpy().copy(), bias.detach().numpy().copy(), heads)
+
+
+def _epoch(bag, bias, optimizer, ids: list, order: list[int], sentiment: np.ndarray, aspects: np.ndarray,
+           heads: list[str], F) -> float:
+    total = 0.0
+    for start in range(0, len(order), 64):
+        batch = order[start:start + 64]
+        logits = _bag_logits(bag, [ids[i] for i in batch]) + bias
+        loss = _loss(logits, sentiment[batch], aspects[batch], heads, F)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(batch)
+    return total
+
+
+def _bag_logits(bag, ids: list) -> "torch.Tensor":
+    import torch
+
+    flat = torch.cat(ids)
+    offsets = torch.tensor([0] + [len(x) for x in ids[:-1]]).cumsum(0)
+    scale = torch.cat([torch.full((len(x),), 1.0 / len(x) ** 0.5) for x in ids])
+    return bag(flat, offsets, per_sample_weights=scale)
+
+
+def _loss(logits, sentiment: np.ndarray, aspects: np.ndarray, heads: list[str], F):
+    import torch
+
+    loss = logits.new_zeros(())
+    target_s = torch.from_numpy(sentiment)
+    if "sentiment" in heads and (target_s != IGNORE).any():
+        loss = loss + F.cross_entropy(logits[:, :N_SENTIMENT], target_s, ignore_index=IGNORE)
+    target_a = torch.from_numpy(aspects)
+    if "aspects" in heads and (target_a != IGNORE).any():
+        loss = loss + F.cross_entropy(logits[:, N_SENTIMENT:].reshape(-1, N_CLASSES), target_a.reshape(-1),
+                                      ignore_index=IGNORE)
+    return loss

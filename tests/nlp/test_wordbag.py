@@ -1,0 +1,51 @@
+"""The user word bag (nlp.wordbag): a company's own wording, learned from its labelled rows."""
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+
+from nlp.corpus import Example
+from nlp.text import normalise
+from nlp.wordbag import FILE_NAME, WordBag, gram_ids, train_wordbag
+
+PRAISE = ["骑手送得很快，饭菜还是热的", "分量足，味道正宗，下次还点", "包装很用心，汤一点没洒",
+          "阿姨做饭好吃，孩子很喜欢", "师傅把油烟机洗得锃亮", "准时上门，收拾得干干净净"]
+COMPLAINT = ["等了两个小时才送到，菜都凉了", "分量太少，米饭还夹生", "汤洒了一袋子，包装太差",
+             "阿姨做的菜太咸，孩子不吃", "师傅洗完油烟机还在滴油", "说好九点上门，十一点才来"]
+SUFFIXES = ["", "。", "！", "，就这样", "，写个评价", "，第二次下单"]
+
+
+def _rows() -> list[Example]:
+    rows = [Example(text + tail, {}, 1, None, "user:own.csv") for text, tail in itertools.product(PRAISE, SUFFIXES)]
+    rows += [Example(text + tail, {"logistics": -1 if i in (0, 5) else None}, -1, None, "user:own.csv")
+             for (i, text), tail in itertools.product(enumerate(COMPLAINT), SUFFIXES)]
+    return rows
+
+
+def test_gram_ids_are_stable_and_cover_words_and_character_pairs():
+    ids = gram_ids("骑手送得很快")
+    assert ids == sorted(set(ids)) and ids == gram_ids("骑手送得很快")
+    assert len(ids) >= 5 and gram_ids("") == [0]
+
+
+def test_learns_the_users_wording_and_survives_save_and_load(tmp_path: Path):
+    bag = train_wordbag(_rows(), epochs=6, min_rows=20)
+    assert bag is not None and bag.heads == ("sentiment", "aspects")
+    texts = [normalise(t) for t in ["骑手送得很快，菜是热的", "等了两个小时，菜都凉了"]]
+    probs = bag.probabilities(texts)
+    signed = probs.sentiment[:, 2] - probs.sentiment[:, 0]
+    assert signed[0] > 0 > signed[1]
+    assert probs.aspects.shape == (2, 3, 4) and np.allclose(probs.aspects.sum(-1), 1.0, atol=1e-5)
+    path = bag.save(tmp_path)
+    assert path.name == FILE_NAME and path.stat().st_size < 200_000  # only touched rows are stored
+    again = WordBag.load(tmp_path)
+    assert again is not None and again.heads == bag.heads
+    assert np.allclose(again.probabilities(texts).sentiment, probs.sentiment)
+    assert WordBag.load(tmp_path / "missing") is None
+
+
+def test_too_few_labelled_rows_train_nothing():
+    assert train_wordbag(_rows()[:10]) is None
+    assert train_wordbag([Example("今天下雨了", {}, None, None, "user")] * 100) is None
