@@ -135,6 +135,8 @@ class FeedbackClassifier:
         return self._mix_wordbag(texts, blended)
 
     def _mix_wordbag(self, texts: list[str], blended: Probabilities) -> Probabilities:
+        from nlp.blend import mix
+
         weights = self.settings.blend_weights()
         if not (weights.wordbag_aspects or weights.wordbag_sentiment):
             return blended

@@ -49,3 +49,24 @@ def test_learns_the_users_wording_and_survives_save_and_load(tmp_path: Path):
 def test_too_few_labelled_rows_train_nothing():
     assert train_wordbag(_rows()[:10]) is None
     assert train_wordbag([Example("今天下雨了", {}, None, None, "user")] * 100) is None
+
+
+def test_classifier_mixes_in_its_word_bag_with_the_chosen_share(tiny_model_dir: Path):
+    from dataclasses import replace
+
+    from nlp.classify import FeedbackClassifier
+
+    clf = FeedbackClassifier.load(tiny_model_dir)
+    bag = train_wordbag(_rows(), epochs=6, min_rows=20)
+    texts = ["骑手送得很快，菜是热的", "等了两个小时，菜都凉了"]
+    only_bag = FeedbackClassifier(clf.model, clf.tokenizer,
+                                  replace(clf.settings, blend_wordbag_sentiment=1.0, blend_wordbag_aspects=1.0),
+                                  wordbag=bag)
+    probs = only_bag.probabilities([normalise(t) for t in texts])
+    expected = bag.probabilities([normalise(t) for t in texts])
+    assert np.allclose(probs.sentiment, expected.sentiment) and np.allclose(probs.aspects, expected.aspects)
+    frame = only_bag.predict(texts)
+    assert frame["sentiment"].iloc[0] > 0 > frame["sentiment"].iloc[1]
+    # share 0 (the default): the bag is ignored even when present
+    unused = FeedbackClassifier(clf.model, clf.tokenizer, clf.settings, wordbag=bag)
+    assert np.allclose(unused.probabilities(texts).sentiment, clf.probabilities(texts).sentiment)
