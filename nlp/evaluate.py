@@ -146,8 +146,11 @@ def tfidf_lr_accuracy(train: pd.DataFrame, test: pd.DataFrame) -> float:
 
 
 def own_data_accuracy(train: pd.DataFrame, test: pd.DataFrame, model_dir: Path, epochs: int,
-                      progress: Callable[[str], None]) -> float:
-    """Fine-tune our architecture on the user's labelled rows (+ the project corpus) and test."""
+                      progress: Callable[[str], None]) -> dict[str, float]:
+    """Fine-tune our architecture on the user's labelled rows (+ the project corpus) and test it,
+    whole and by part: `ours`, `network` (blend off), `wordbag` (the user word bag alone)."""
+    from dataclasses import replace
+
     from nlp.classify import FeedbackClassifier
     from nlp.corpus.user_files import examples_from_frame
     from nlp.settings import NLPSettings
@@ -156,8 +159,16 @@ def own_data_accuracy(train: pd.DataFrame, test: pd.DataFrame, model_dir: Path, 
     settings = NLPSettings().with_overrides(epochs=epochs, n_generated=6000)
     examples = examples_from_frame(train.astype(str), "text", "user:own-data")
     train_model(model_dir, settings, examples, progress=progress)
-    result = FeedbackClassifier.load(model_dir).predict(test["text"].tolist(), with_evidence=False)
-    return accuracy(test["label"].to_numpy() == 1, result["sentiment"].to_numpy() > 0)
+    tuned = FeedbackClassifier.load(model_dir)
+    truth = test["label"].to_numpy() == 1
+    texts = test["text"].tolist()
+    variants = {"ours": tuned, "network": network_only(tuned)}
+    if tuned.wordbag is not None:
+        bag_only = replace(tuned.settings.without_blend(), blend_wordbag_sentiment=1.0, blend_wordbag_aspects=1.0)
+        variants["wordbag"] = FeedbackClassifier(tuned.model, tuned.tokenizer, bag_only, tuned.version,
+                                                 tuned.wordbag)
+    return {name: accuracy(truth, clf.predict(texts, with_evidence=False)["sentiment"].to_numpy() > 0)
+            for name, clf in variants.items()}
 
 
 def network_only(classifier: "FeedbackClassifier") -> "FeedbackClassifier":
@@ -213,7 +224,9 @@ def run_evaluation(eval_dir: Path, model_dir: Path, sample: int | None, own_data
         progress(f"own-data path: {len(train_part)} waimai rows to train, {len(test_part)} to test")
         tfidf = Row("jieba + TF-IDF + LogisticRegression (own data)",
                     {"own_data_acc": tfidf_lr_accuracy(train_part, test_part)})
-        tuned = Row("ours retrained with own data (`feedback train --data`)",
-                    {"own_data_acc": own_data_accuracy(train_part, test_part, work_dir, own_epochs, progress)})
-        rows += [tfidf, tuned]
+        tuned = own_data_accuracy(train_part, test_part, work_dir, own_epochs, progress)
+        rows += [tfidf, Row("ours retrained with own data (`feedback train --data`)", {"own_data_acc": tuned["ours"]}),
+                 Row("ours retrained: its network alone (blend off)", {"own_data_acc": tuned["network"]})]
+        if "wordbag" in tuned:
+            rows.append(Row("ours retrained: its user word bag alone (nlp.wordbag)", {"own_data_acc": tuned["wordbag"]}))
     return rows

@@ -77,3 +77,25 @@ def test_evaluate_end_to_end_on_fake_data(tiny_model_dir: Path, tmp_path: Path, 
                  "--skip-own-data"]) == 0
     out = capsys.readouterr().out
     assert "keyword rules" in out and "SnowNLP" in out and out.count("\n") >= 4
+
+
+@pytest.mark.slow
+def test_own_data_path_reports_the_whole_and_its_parts(tmp_path: Path, monkeypatch):
+    import itertools
+
+    import nlp.settings
+    from nlp.evaluate import own_data_accuracy
+
+    # the evaluation trains a full-size model; a tiny one checks the plumbing in seconds
+    monkeypatch.setattr(nlp.settings, "NLPSettings", nlp.settings.NLPSettings.tiny)
+    praise = ["骑手送得很快，饭菜还是热的", "分量足，味道正宗", "包装很用心，汤一点没洒"]
+    complaint = ["等了两个小时才送到，菜都凉了", "分量太少，米饭还夹生", "汤洒了一袋子，包装太差"]
+    tails = ["", "。", "！", "，下次还点" , "，写个评价", "，第二次下单", "~", "，就这样", "呀", "啊"]
+    rows = [(1, p + t) for p, t in itertools.product(praise, tails)]
+    rows += [(0, c + t) for c, t in itertools.product(complaint, tails)]
+    frame = pd.DataFrame(rows * 2, columns=["label", "text"])
+    train, test = split_own_data(frame)
+    scores = own_data_accuracy(train, test, tmp_path / "own", epochs=1, progress=lambda line: None)
+    assert set(scores) == {"ours", "network", "wordbag"}
+    assert all(0.0 <= v <= 1.0 for v in scores.values())
+    assert scores["wordbag"] >= 0.9  # the user's own phrases, seen in training, read right
