@@ -98,6 +98,23 @@ def prepare_frame(suite: Suite, frame: pd.DataFrame) -> pd.DataFrame:
     return prepared
 
 
+def vectorisable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same values in the dtypes GX compares with numpy rather than a Python call per value.
+
+    GX's range rules take a vectorised path only for int64/float64 and datetime64[ns] columns;
+    nullable Int64 and datetime64[us] (what the warehouse reads give) cost ~1 µs a value.
+    Nulls stay nulls (NaN / NaT), which GX leaves out of every value rule as before.
+    """
+    converted = {}
+    for name in frame.columns:
+        column = frame[name]
+        if isinstance(column.dtype, pd.Int64Dtype):
+            converted[name] = column.astype("float64" if column.hasnans else "int64")
+        elif pd.api.types.is_datetime64_dtype(column.dtype) and column.dtype != "datetime64[ns]":
+            converted[name] = column.astype("datetime64[ns]")
+    return frame.assign(**converted) if converted else frame
+
+
 def example_rows(frame: pd.DataFrame, suite: Suite, rule: Rule,
                  positions: Sequence[Any]) -> tuple[dict[str, Any], ...]:
     """A few offending rows: their key columns and the rule's columns, masked."""
@@ -220,7 +237,7 @@ def run_suite(suite: Suite, frame: pd.DataFrame, *, run_name: str,
     checkpoint = context.checkpoints.add(gx.Checkpoint(
         name=suite.name, validation_definitions=[definition], actions=[],
         result_format={"result_format": "SUMMARY", "partial_unexpected_count": MAX_EXAMPLES}))
-    result = checkpoint.run(batch_parameters={"dataframe": prepared},
+    result = checkpoint.run(batch_parameters={"dataframe": vectorisable(prepared)},
                             run_id=gx.RunIdentifier(run_name=run_name))
     validation = next(iter(result.run_results.values()))
     return summarise(suite, prepared, validation)
