@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from assets.quality import suites
 from assets.quality.gx_runner import run_suite, vectorisable
 from assets.quality.reads import read_for_suite, stored_columns
-from tests.quality.quality_frames import DAY, classified_frame
+from quality_frames import DAY, classified_frame
 
 
 def _outcomes(result: object) -> list[tuple[str, bool, int]]:
