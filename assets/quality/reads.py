@@ -8,6 +8,8 @@ for each expectation and hashes it once per batch, works on fewer columns.
 A column-set rule (`*_schema`, `columns_present`) judges names, not values: the frame then also
 lists every column the database actually stores for the table (from a zero-row query), left
 empty, so that rule sees exactly the stored columns while their values stay unread.
+
+`vectorisable` gives the batch the dtypes in which GX compares values with numpy.
 """
 from __future__ import annotations
 
@@ -40,3 +42,20 @@ def read_for_suite(warehouse: Warehouse, suite: Suite, partition_date: str) -> p
     empty = pd.DataFrame({c: pd.Series(float("nan"), index=frame.index) for c in unread})
     return pd.concat([frame, empty], axis=1).loc[:, [*names, *(c for c in frame.columns
                                                              if c not in names)]]
+
+
+def vectorisable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same values in the dtypes GX compares with numpy rather than a Python call per value.
+
+    GX's range rules take a vectorised path only for int64/float64 and datetime64[ns] columns;
+    nullable Int64 and datetime64[us] (what the warehouse reads give) cost ~1 µs a value.
+    Nulls stay nulls (NaN / NaT), which GX leaves out of every value rule as before.
+    """
+    converted = {}
+    for name in frame.columns:
+        column = frame[name]
+        if isinstance(column.dtype, pd.Int64Dtype):
+            converted[name] = column.astype("float64" if column.hasnans else "int64")
+        elif pd.api.types.is_datetime64_dtype(column.dtype) and column.dtype != "datetime64[ns]":
+            converted[name] = column.astype("datetime64[ns]")
+    return frame.assign(**converted) if converted else frame

@@ -5,8 +5,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from assets.quality import suites
-from assets.quality.gx_runner import run_suite, vectorisable
-from assets.quality.reads import read_for_suite, stored_columns
+from assets.quality.gx_runner import run_suite
+from assets.quality.reads import read_for_suite, stored_columns, vectorisable
 from quality_frames import DAY, classified_frame
 
 
