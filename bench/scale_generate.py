@@ -43,7 +43,6 @@ COMPLAINT_COLUMNS = [c.name for c in schema.complaints.columns]
 WORKER_COLUMNS = [c.name for c in schema.workers.columns]
 LATENT_COLUMNS = [c.name for c in schema.worker_latent_quality.columns]
 CUSTOMER_COLUMNS = [c.name for c in schema.customers.columns]
-Row = dict[str, Any]
 # (created_at, kind, the order's index in its branch-day, the row's COPY text after its two ids)
 Drawn = tuple[datetime, str, int, str]
 

@@ -99,7 +99,6 @@ def prepare_frame(suite: Suite, frame: pd.DataFrame) -> pd.DataFrame:
     return prepared
 
 
-
 def example_rows(frame: pd.DataFrame, suite: Suite, rule: Rule,
                  positions: Sequence[Any]) -> tuple[dict[str, Any], ...]:
     """A few offending rows: their key columns and the rule's columns, masked."""
