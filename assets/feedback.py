@@ -76,7 +76,7 @@ def feedback_records(context: AssetExecutionContext,
 
 
 def classify_chunks(chunks: Iterator[pd.DataFrame], classifier: ClassifierResource,
-                    version: str) -> Iterator[pd.DataFrame]:
+                    version: str, processes: int | None = None) -> Iterator[pd.DataFrame]:
     """Append the classifier columns to each chunk of feedback records."""
     waiting: deque[pd.DataFrame] = deque()  # chunks whose predictions are still being computed
 
@@ -85,7 +85,7 @@ def classify_chunks(chunks: Iterator[pd.DataFrame], classifier: ClassifierResour
             waiting.append(chunk)
             yield chunk["text"].fillna("").tolist()
 
-    for predicted in classifier.predict_chunks(texts()):
+    for predicted in classifier.predict_chunks(texts(), processes):
         labelled = waiting.popleft().drop(columns=["partition_date"]).reset_index(drop=True)
         for column in CLASSIFIER_COLUMNS:
             labelled[column] = predicted[column] if column in predicted else None
@@ -100,14 +100,16 @@ def classified_feedback(context: AssetExecutionContext, warehouse: WarehouseReso
     """Each feedback record with aspects, categories, sub-reasons, sentiment and evidence."""
     day, store = context.partition_key, warehouse.get()
     with retry_only_transient():
+        processes = classifier.processes_for(store.count_partition("feedback", day))
+        classifier.start_workers(processes)  # their model loads overlap this process's
         version = classifier.version
         chunks = store.iter_partition_chunks("feedback", day, chunk_rows=classifier.batch_size)
         rows = store.replace_partition("classified_feedback", day,
-                                       classify_chunks(chunks, classifier, version))
+                                       classify_chunks(chunks, classifier, version, processes))
         summary = store.read_partition("classified_feedback", day,
                                        ["feedback_id", "category", "confidence", "n_sources"])
     return MaterializeResult(metadata={
-        "rows": rows, "model_version": version,
+        "rows": rows, "model_version": version, "classifier_processes": processes,
         "source_rows_covered": int(summary["n_sources"].sum()),
         "categories": MetadataValue.json(summary["category"].value_counts().to_dict()),
         "mean_confidence": float(summary["confidence"].mean()) if rows else 0.0,

@@ -51,6 +51,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--model-dir", default=None, help="classifier dir (FEEDBACK_MODEL_DIR)")
     parser.add_argument("--backend", choices=("model", "rules"), default=None,
                         help="classifier backend (FEEDBACK_CLASSIFIER_BACKEND)")
+    parser.add_argument("--classifier-processes", type=int, default=1,
+                        help="FEEDBACK_CLASSIFIER_PROCESSES of each run (1: the runs in parallel "
+                             "already fill the cores; 0: one per core on big days)")
+    parser.add_argument("--label", default=None,
+                        help="docs/benchmarks.md section (default: backfill-<days>-partitions)")
     parser.add_argument("--skip-generate", action="store_true")
     parser.add_argument("--timeout-s", type=int, default=7_200,
                         help="stop watching (and report what finished) after this long")
@@ -84,7 +89,8 @@ def instance_environment(home: Path, url: sa.URL, args: argparse.Namespace) -> d
         "FEEDBACK_SOURCE_URL": args.source_url, "FEEDBACK_WAREHOUSE_URL": args.warehouse_url,
         "FEEDBACK_INBOX": tempfile.mkdtemp(prefix="backfill-inbox-"),
         "DAGSTER_TELEMETRY_DISABLED": "1", "GX_ANALYTICS_ENABLED": "False",
-        "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"})
+        "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
+        "FEEDBACK_CLASSIFIER_PROCESSES": str(args.classifier_processes)})
     if args.model_dir:
         env["FEEDBACK_MODEL_DIR"] = args.model_dir
     if args.backend:
@@ -203,8 +209,10 @@ def main(argv: list[str] | None = None) -> int:
             print((Path(home) / "daemon.log").read_text()[-4000:])
     text = render(command, machine, rows, polled_most, limit, wall_s)
     print(text)
-    write_section(args.output, f"backfill-{args.days}-partitions",
-                  f"Backfill: {args.days} partitions through the queued run coordinator", text)
+    label = args.label or f"backfill-{args.days}-partitions"
+    write_section(args.output, label,
+                  f"Backfill: {args.days} partitions through the queued run coordinator"
+                  + (f" ({args.label})" if args.label else ""), text)
     return 0 if all(r.status == "SUCCESS" for r in rows) else 1
 
 

@@ -44,6 +44,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="reuse the rows already in --source-url")
     parser.add_argument("--partitions", type=int, default=None,
                         help="run only the newest K partitions (all D by default)")
+    parser.add_argument("--shard", default=None, metavar="I/N",
+                        help="run only every N-th of the chosen partitions, from the I-th "
+                             "(0-based): N such processes side by side cover them all")
     parser.add_argument("--label", default=None, help="section name in docs/benchmarks.md")
     parser.add_argument("--output", type=Path, default=Path("docs/benchmarks.md"))
     parser.add_argument("--note", default="", help="free text written under the tables")
@@ -101,8 +104,13 @@ def run_pipeline(args: argparse.Namespace, days: list[str],
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     command = "python -m bench.scale " + shlex.join(sys.argv[1:] if argv is None else argv)
+    if args.shard and not args.skip_generate:
+        raise SystemExit("--shard needs --skip-generate: generate the source once, beforehand")
     generated_s = None if args.skip_generate else _generate(args)
     days = list(partitions(args.end_date, args.days))[-(args.partitions or args.days):]
+    if args.shard:
+        index, count = (int(part) for part in args.shard.split("/"))
+        days = days[index::count]
     machine_before = machine_line()
     label = args.label or f"{args.rows}-rows-{args.days}-days"
 

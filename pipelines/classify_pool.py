@@ -56,6 +56,19 @@ def _pool(backend: str, model_dir: str, stamp: float, processes: int) -> Process
         return _POOLS[key]
 
 
+def _warm() -> None:
+    """Nothing: submitting it makes the pool spawn a worker, which loads the model."""
+
+
+def start(backend: str, model_dir: str, stamp: float, processes: int) -> None:
+    """Spawn the `processes - 1` workers now, so their torch import and model load overlap
+    this process's own instead of waiting for the first chunk."""
+    if processes > 1:
+        pool = _pool(backend, model_dir, stamp, processes - 1)
+        for _ in range(processes - 1):
+            pool.submit(_warm)
+
+
 def shutdown() -> None:
     """Stop every worker (also at interpreter exit)."""
     with _LOCK:

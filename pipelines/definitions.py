@@ -88,7 +88,7 @@ def build_resources(backend: str | None = None) -> dict[str, object]:
             os.environ.get("FEEDBACK_INBOX_COLUMNS") or "{}")),
         "classifier": ClassifierResource(
             backend=chosen, model_dir=_env("FEEDBACK_MODEL_DIR"),
-            processes=int(os.environ.get("FEEDBACK_CLASSIFIER_PROCESSES") or 1)),
+            processes=int(os.environ.get("FEEDBACK_CLASSIFIER_PROCESSES") or 0)),
     }
 
 

@@ -6,6 +6,7 @@ Every setting is a resource field; `pipelines.definitions` fills it from the env
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
 from collections.abc import Iterable, Iterator
@@ -17,7 +18,7 @@ import pandas as pd
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
-from pipelines.classify_pool import load_predictor, predict_chunks
+from pipelines.classify_pool import load_predictor, predict_chunks, start
 from storage import config
 from storage.inbox_files import file_sha256
 from storage.source import SourceDatabase
@@ -137,6 +138,7 @@ class InboxResource(ConfigurableResource):
 
 # Process-wide cache: a model is loaded once per run (and once for many runs in one process,
 # as in `make demo`), never at import of the code location.
+AUTO_MIN_ROWS = 20_000  # below this a second process saves less wall time than it costs CPU
 _LOADED: dict[tuple[str, str, float], tuple[Any, str]] = {}
 _LOAD_LOCK = threading.Lock()
 
@@ -153,7 +155,9 @@ class ClassifierResource(ConfigurableResource):
     backend: Literal["model", "rules"] = "model"
     model_dir: str | None = None
     batch_size: int = 1_000
-    processes: int = 1  # worker processes for a day's classification (FEEDBACK_CLASSIFIER_PROCESSES)
+    # processes that classify a day (FEEDBACK_CLASSIFIER_PROCESSES); 0: one per core for a day
+    # of AUTO_MIN_ROWS rows or more, else 1 (a worker costs a torch import, ~10 CPU-s)
+    processes: int = 0
 
     @property
     def resolved_model_dir(self) -> Path:
@@ -181,10 +185,24 @@ class ClassifierResource(ConfigurableResource):
         predictor, _ = self._predictor()
         return predictor.predict(texts).reset_index(drop=True)
 
-    def predict_chunks(self, batches: Iterable[list[str]]) -> Iterator[pd.DataFrame]:
-        """`predict` of each batch, in order; spread over `processes` workers when above 1."""
-        if self.processes <= 1:
+    def processes_for(self, rows: int) -> int:
+        """How many processes classify a day of `rows` texts."""
+        if self.processes > 0:
+            return self.processes
+        cores = os.cpu_count() or 1
+        return cores if cores > 1 and rows >= AUTO_MIN_ROWS else 1
+
+    def start_workers(self, processes: int) -> None:
+        """Spawn the worker processes ahead of the first chunk (no-op for one process)."""
+        start(*self._key(), processes)
+
+    def predict_chunks(self, batches: Iterable[list[str]],
+                       processes: int | None = None) -> Iterator[pd.DataFrame]:
+        """`predict` of each batch, in order; spread over `processes` (default: the setting,
+        auto meaning one) processes when above 1."""
+        processes = processes or max(self.processes, 1)
+        if processes <= 1:
             for texts in batches:
                 yield self.predict(texts)
             return
-        yield from predict_chunks(batches, self.predict, *self._key(), self.processes)
+        yield from predict_chunks(batches, self.predict, *self._key(), processes)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.config import CATEGORIES, ScoringConfig, Tier, load_config
+from scoring.evidence import evidence_for_gaps
 from scoring.tables import SUBREASONS, conform, subreason_column
 from scoring.window import WindowScores
 
@@ -67,34 +68,18 @@ def training_gaps(window: WindowScores, config: ScoringConfig | None = None) -> 
     return pd.DataFrame(rows, columns=columns)
 
 
-def _evidence_rows(mine: pd.DataFrame, category: str, subreason: str,
-                   limit: int) -> pd.DataFrame:
-    aspect = pd.to_numeric(mine[category], errors="coerce")
-    about = mine[(aspect == -1) | (mine["agent_category"].fillna("") == category)]
-    has_sub = about["subreasons"].fillna("").str.split(";").map(lambda keys: subreason in keys)
-    strength = pd.to_numeric(about[f"p_{category}"], errors="coerce").fillna(0.0)
-    ranked = about.assign(_sub=has_sub, _p=strength).sort_values(
-        ["_sub", "_p", "feedback_id"], ascending=[False, False, True])
-    return ranked.head(limit)
-
-
 def training_recommendations(gaps: pd.DataFrame, evidence: pd.DataFrame, partition_date: str,
                              config: ScoringConfig | None = None) -> pd.DataFrame:
     """training_recommendations rows: gap, evidence ids and masked quotes, catalogue course."""
     config = config or load_config()
     rows = []
-    # one pass over the evidence instead of a scan per gap (many gaps on a big day)
-    by_worker = dict(tuple(evidence.groupby("worker_id", sort=False))) if len(evidence) else {}
-    for gap in gaps.itertuples(index=False):
-        mine = by_worker.get(gap.worker_id, evidence.iloc[0:0])
-        quotes = _evidence_rows(mine, gap.category, gap.subreason,
-                                config.training.max_quotes) if len(evidence) else evidence
+    quotes = evidence_for_gaps(gaps, evidence, config.training.max_quotes)
+    for gap, (ids, found) in zip(gaps.itertuples(index=False), quotes, strict=True):
         course = config.course_for(gap.subreason)
-        texts = [_mask(str(t))[:QUOTE_CHARS] for t in quotes.get("text", [])]
+        texts = [_mask(str(t))[:QUOTE_CHARS] for t in found]
         rows.append({**gap._asdict(), "partition_date": partition_date,
                      "course_id": course["course_id"], "course_title": course["title"],
-                     "course_hours": course["hours"],
-                     "evidence_ids": ";".join(quotes.get("feedback_id", [])),
+                     "course_hours": course["hours"], "evidence_ids": ";".join(ids),
                      "evidence_quotes": json.dumps(texts, ensure_ascii=False)})
     return conform(pd.DataFrame(rows), "training_recommendations")
 

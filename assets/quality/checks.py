@@ -15,6 +15,7 @@ from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSev
 from assets.ingest import DAILY_PARTITIONS
 from assets.quality import drift, suites
 from assets.quality.ledger import source_ledger
+from assets.quality.reads import read_for_suite
 from assets.quality.results import skipped, validate
 from nlp.taxonomy import load_taxonomy
 from pipelines.resources import WarehouseResource
@@ -29,7 +30,7 @@ warnings.filterwarnings("ignore", category=PreviewWarning,
 def _table_check(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
                  suite: suites.Suite, severity: AssetCheckSeverity) -> AssetCheckResult:
     wh = warehouse.get()
-    frame = wh.read_partition(suite.asset, context.partition_key)
+    frame = read_for_suite(wh, suite, context.partition_key)
     return validate(context, wh, suite, frame, severity)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from assets.quality.reads import vectorisable
 from assets.quality.suites import Rule, Suite
 
 MAX_EXAMPLES = 3
@@ -220,7 +221,7 @@ def run_suite(suite: Suite, frame: pd.DataFrame, *, run_name: str,
     checkpoint = context.checkpoints.add(gx.Checkpoint(
         name=suite.name, validation_definitions=[definition], actions=[],
         result_format={"result_format": "SUMMARY", "partial_unexpected_count": MAX_EXAMPLES}))
-    result = checkpoint.run(batch_parameters={"dataframe": prepared},
+    result = checkpoint.run(batch_parameters={"dataframe": vectorisable(prepared)},
                             run_id=gx.RunIdentifier(run_name=run_name))
     validation = next(iter(result.run_results.values()))
     return summarise(suite, prepared, validation)

@@ -12,6 +12,7 @@ Stages and severities (docs/data_quality.md):
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -57,6 +58,17 @@ class Rule:
         names = [self.kwargs.get(k) for k in ("column", "column_A", "column_B")]
         return tuple(n for n in names if isinstance(n, str))
 
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """Columns whose values the rule needs: its own and those of its row condition."""
+        condition = self.kwargs.get("row_condition") or ""
+        return (*self.columns, *re.findall(r"([A-Za-z_]\w*)\s*[=!<>]=?", condition))
+
+    @property
+    def checks_column_set(self) -> bool:
+        """A rule on the table's column names, not on any values."""
+        return self.expectation == "ExpectTableColumnsToMatchSet"
+
 
 @dataclass(frozen=True)
 class Suite:
@@ -69,6 +81,18 @@ class Suite:
     timestamp_columns: tuple[str, ...] = field(default=())
     baseline: Mapping[str, Any] = field(default_factory=dict)  # numbers a drift rule came from
     context_columns: tuple[str, ...] = ()  # shown (masked) in every example row
+
+    @property
+    def read_columns(self) -> tuple[str, ...]:
+        """Every column whose values a rule, an example row or a time rule of the suite uses."""
+        names = [*self.key_columns, *(c for r in self.rules for c in r.reads),
+                 *self.context_columns, *self.timestamp_columns]
+        return tuple(dict.fromkeys(names))
+
+    @property
+    def needs_column_names(self) -> bool:
+        """Whether a rule checks the table's column names (so every stored column is listed)."""
+        return any(r.checks_column_set for r in self.rules)
 
 
 def _rule(expectation: str, description: str, **kwargs: Any) -> Rule:

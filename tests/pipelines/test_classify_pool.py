@@ -37,3 +37,16 @@ def test_workers_give_the_single_process_result_in_order(backend: str, tiny_mode
     assert len(got) == len(expected) == 9
     for one, other in zip(got, expected, strict=True):
         pd.testing.assert_frame_equal(one, other)
+
+
+def test_auto_processes_use_every_core_only_on_big_days(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipelines import resources
+
+    monkeypatch.setattr(resources.os, "cpu_count", lambda: 4)
+    auto = ClassifierResource(backend="rules")
+    assert auto.processes_for(resources.AUTO_MIN_ROWS - 1) == 1  # a worker would cost more
+    assert auto.processes_for(resources.AUTO_MIN_ROWS) == 4
+    assert ClassifierResource(backend="rules", processes=1).processes_for(10**6) == 1
+    assert ClassifierResource(backend="rules", processes=3).processes_for(10) == 3
+    monkeypatch.setattr(resources.os, "cpu_count", lambda: 1)
+    assert auto.processes_for(10**6) == 1

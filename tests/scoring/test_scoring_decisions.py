@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -106,3 +107,46 @@ def test_every_taxonomy_subreason_has_a_course() -> None:
     for key in (*load_taxonomy().subreason_keys, *load_taxonomy().category_keys):
         assert config.course_for(key)["course_key"] == key
     assert sum(c.weight for c in config.components) == pytest.approx(1.0)
+
+
+def _per_gap_reference(mine: pd.DataFrame, category: str, subreason: str,
+                       limit: int) -> list[str]:
+    """The per-gap selection evidence_for_gaps replaced (ids it quoted)."""
+    aspect = pd.to_numeric(mine[category], errors="coerce")
+    about = mine[(aspect == -1) | (mine["agent_category"].fillna("") == category)]
+    has_sub = about["subreasons"].fillna("").str.split(";").map(lambda keys: subreason in keys)
+    strength = pd.to_numeric(about[f"p_{category}"], errors="coerce").fillna(0.0)
+    ranked = about.assign(_sub=has_sub, _p=strength).sort_values(
+        ["_sub", "_p", "feedback_id"], ascending=[False, False, True])
+    return ranked.head(limit)["feedback_id"].tolist()
+
+
+def test_evidence_for_all_gaps_at_once_matches_the_per_gap_choice() -> None:
+    from scoring.evidence import evidence_for_gaps
+
+    rng = np.random.default_rng(3)
+    n = 400
+    categories = ["attitude", "skill", "logistics"]
+    keys = ["attitude.rude", "attitude.impatient", "skill.not_clean", "logistics.late", ""]
+    evidence = pd.DataFrame({
+        "feedback_id": [f"review:R{i:05d}" for i in rng.permutation(n)],
+        "worker_id": [f"W{i}" for i in rng.integers(0, 12, n)],
+        "text": [f"text {i}" for i in range(n)],
+        "agent_category": rng.choice(["attitude", "skill", "logistics", None], n),
+        "subreasons": [";".join(rng.choice(keys, rng.integers(0, 3), replace=False))
+                       for _ in range(n)],
+        **{c: rng.choice([-1, 0, 1, None], n) for c in categories},
+        **{f"p_{c}": np.round(rng.random(n), 1) for c in categories}})
+    gaps = pd.DataFrame([(f"W{w}", c, k) for w in range(14) for c in categories
+                         for k in keys[:4] if k.startswith(c) or w % 5 == 0],
+                        columns=["worker_id", "category", "subreason"])
+
+    got = evidence_for_gaps(gaps, evidence, 3)
+
+    assert sum(len(ids) for ids, _ in got) > 50 and any(not ids for ids, _ in got)
+    by_worker = dict(tuple(evidence.groupby("worker_id", sort=False)))
+    for (worker, category, subreason), (ids, texts) in zip(gaps.itertuples(index=False), got,
+                                                          strict=True):
+        mine = by_worker.get(worker, evidence.iloc[0:0])
+        assert ids == _per_gap_reference(mine, category, subreason, 3)
+        assert texts == [f"text {evidence.index[evidence['feedback_id'] == i][0]}" for i in ids]
