@@ -20,13 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.model import ASPECTS, polarity_to_class
+from nlp.model import ASPECTS
 
 FILE_NAME = "wordbag.pt"
 BUCKETS = 1 << 18
 N_SENTIMENT, N_CLASSES = 3, 4  # negative/neutral/positive; not mentioned/-1/0/1 per aspect
 OUT = N_SENTIMENT + len(ASPECTS) * N_CLASSES
-IGNORE = -100
+IGNORE = -100  # as nlp.train.IGNORE
 
 
 def gram_ids(text: str) -> list[int]:
@@ -103,18 +103,6 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     return (shifted / shifted.sum(-1, keepdims=True)).astype(np.float32)
 
 
-def targets(examples: Sequence) -> tuple[np.ndarray, np.ndarray]:
-    """Sentiment class (0..2 or IGNORE) and aspect classes ((n, 3), 0..3 or IGNORE) of `Example`s."""
-    sentiment = np.asarray([IGNORE if ex.sentiment is None else ex.sentiment + 1 for ex in examples],
-                           dtype=np.int64)
-    aspects = np.full((len(examples), len(ASPECTS)), IGNORE, dtype=np.int64)
-    for i, ex in enumerate(examples):
-        for j, aspect in enumerate(ASPECTS):
-            if aspect in ex.aspects:
-                aspects[i, j] = polarity_to_class(ex.aspects[aspect])
-    return sentiment, aspects
-
-
 def train_wordbag(examples: Sequence, epochs: int = 4, learning_rate: float = 0.2, seed: int = 13,
                   min_rows: int = 50, progress: Callable[[str], None] = lambda line: None) -> WordBag | None:
     """Fit on labelled user `Example`s; None when no head has `min_rows` labelled rows."""
@@ -122,8 +110,10 @@ def train_wordbag(examples: Sequence, epochs: int = 4, learning_rate: float = 0.
     from torch.nn import functional as F
 
     from nlp.text import normalise
+    from nlp.train import encode_labels
 
-    sentiment, aspects = targets(examples)
+    labels = encode_labels(list(examples), [])  # the network's targets: same classes, same IGNORE
+    sentiment, aspects = labels.sentiment, labels.aspects
     heads = [name for name, known in (("sentiment", (sentiment != IGNORE).sum()),
                                       ("aspects", (aspects != IGNORE).any(1).sum())) if known >= min_rows]
     if not heads:
