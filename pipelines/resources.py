@@ -185,12 +185,13 @@ class ClassifierResource(ConfigurableResource):
         predictor, _ = self._predictor()
         return predictor.predict(texts).reset_index(drop=True)
 
-    def processes_for(self, rows: int) -> int:
-        """How many processes classify a day of `rows` texts."""
+    def processes_for(self, rows: int, in_backfill: bool = False) -> int:
+        """How many processes classify a day of `rows` texts; automatic mode gives a backfill
+        run one, because the instance already runs its partitions side by side."""
         if self.processes > 0:
             return self.processes
         cores = os.cpu_count() or 1
-        return cores if cores > 1 and rows >= AUTO_MIN_ROWS else 1
+        return cores if cores > 1 and rows >= AUTO_MIN_ROWS and not in_backfill else 1
 
     def start_workers(self, processes: int) -> None:
         """Spawn the worker processes ahead of the first chunk (no-op for one process)."""

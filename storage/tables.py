@@ -127,3 +127,7 @@ REJECTED_FEEDBACK = warehouse_table(
 for _name in ("feedback", "classified_feedback"):
     sa.Index(f"ux_{_name}_id", "partition_date", "feedback_id", unique=True,
              _table=METADATA.tables[_name])
+# Scoring reads a window of classified feedback for a few hundred workers at a time
+# (scoring/store.py): without this index each batch scans the whole window.
+sa.Index("ix_classified_feedback_worker", "worker_id", "partition_date",
+         _table=METADATA.tables["classified_feedback"])

@@ -5,8 +5,8 @@ Schema ownership: every warehouse table is a `sqlalchemy.Table` on the shared `M
 same `METADATA` (for example in `scoring/tables.py`: `warehouse_table("worker_daily_scores",
 Column(...), ...)` or, from a `{column: pandas dtype}` dict, `table_from_dtypes(name, dtypes)`), and
 import that module before writing. `ensure_tables()` creates
-every table registered on `METADATA` and adds columns that a newer definition has and the database
-lacks (`ALTER TABLE ... ADD COLUMN`, nullable), so a part can add columns without a migration tool.
+every table registered on `METADATA` and adds the columns and indexes that a newer definition has
+and the database lacks (`storage/schema.py`), so a part can add them without a migration tool.
 Writing a DataFrame column the table does not define is an error (nothing is silently dropped).
 
 Portability (SQLite, PostgreSQL, MariaDB/MySQL): bounded `String(n)` for keys and short codes,
@@ -27,6 +27,7 @@ from sqlalchemy import MetaData, Table
 
 from storage.config import TIMEZONE, ensure_sqlite_parent
 from storage.copy_text import copy_text
+from storage.schema import ensure_schema
 
 from storage.tables import METADATA
 
@@ -168,22 +169,13 @@ class Warehouse:
                            "import the module that defines it") from None
 
     def ensure_tables(self, names: Iterable[str] | None = None) -> None:
-        """Create missing tables and add missing (nullable) columns to existing ones."""
+        """Create missing tables; add missing (nullable) columns and indexes (storage.schema)."""
         wanted = [self.table(n) for n in names] if names is not None else \
             list(self.metadata.sorted_tables)
         wanted = [t for t in wanted if t.name not in self._ensured]
         if not wanted:
             return
-        self.metadata.create_all(self.engine, tables=wanted, checkfirst=True)
-        inspector = sa.inspect(self.engine)
-        with self.engine.begin() as conn:
-            for table in wanted:
-                present = {c["name"] for c in inspector.get_columns(table.name)}
-                for column in table.columns:
-                    if column.name not in present:
-                        ddl = column.type.compile(dialect=self.engine.dialect)
-                        conn.execute(sa.text(
-                            f"ALTER TABLE {table.name} ADD COLUMN {column.name} {ddl}"))
+        ensure_schema(self.engine, self.metadata, wanted)
         self._ensured.update(t.name for t in wanted)
 
     def _check_columns(self, table: Table, frame: pd.DataFrame, extra: Mapping[str, Any]) -> None:

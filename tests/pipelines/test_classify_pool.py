@@ -46,6 +46,8 @@ def test_auto_processes_use_every_core_only_on_big_days(monkeypatch: pytest.Monk
     auto = ClassifierResource(backend="rules")
     assert auto.processes_for(resources.AUTO_MIN_ROWS - 1) == 1  # a worker would cost more
     assert auto.processes_for(resources.AUTO_MIN_ROWS) == 4
+    assert auto.processes_for(10**6, in_backfill=True) == 1  # its partitions run side by side
+    assert ClassifierResource(backend="rules", processes=2).processes_for(10**6, True) == 2
     assert ClassifierResource(backend="rules", processes=1).processes_for(10**6) == 1
     assert ClassifierResource(backend="rules", processes=3).processes_for(10) == 3
     monkeypatch.setattr(resources.os, "cpu_count", lambda: 1)

@@ -136,3 +136,33 @@ def test_awkward_values_round_trip(warehouse: Warehouse) -> None:
     assert scores[:3] + scores[4:] == pytest.approx([0.1, -1e-7, 3.5e10, 0.0, 1 / 3, 2.0, -0.5])
     assert [r.n for r in rows] == [1, None, -3, 0, 2**31 - 1, 7, 8, 9]
     assert {r.day.isoformat() for r in rows} == {"2026-03-01"}
+
+
+def test_existing_classified_feedback_gets_the_worker_index(warehouse: Warehouse) -> None:
+    warehouse.ensure_tables(["classified_feedback"])
+    with warehouse.engine.begin() as conn:
+        conn.execute(sa.text("DROP INDEX ix_classified_feedback_worker"
+                             + (" ON classified_feedback" if warehouse.engine.dialect.name
+                                in ("mysql", "mariadb") else "")))
+    Warehouse(warehouse.engine.url.render_as_string(hide_password=False)).ensure_tables(
+        ["classified_feedback"])
+    names = {i["name"] for i in sa.inspect(warehouse.engine).get_indexes("classified_feedback")}
+    assert "ix_classified_feedback_worker" in names
+
+
+def test_processes_creating_a_fresh_warehouse_together_all_succeed(warehouse: Warehouse) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    import scoring.tables  # noqa: F401  (their tables join METADATA: more to race on)
+    import storage.quality_results  # noqa: F401
+
+    url = warehouse.engine.url.render_as_string(hide_password=False)
+    stores = [Warehouse(url) for _ in range(4)]
+    try:
+        with ThreadPoolExecutor(len(stores)) as pool:
+            list(pool.map(lambda store: store.ensure_tables(), stores))  # raises if one failed
+    finally:
+        for store in stores:
+            store.dispose()
+    names = set(sa.inspect(warehouse.engine).get_table_names())
+    assert {"classified_feedback", "worker_daily_scores", "data_quality_results"} <= names

@@ -105,6 +105,27 @@ def test_ensure_tables_adds_columns_of_a_newer_definition(warehouse_url: str) ->
     assert back.loc[0, "score"] == 71.5 and back.loc[0, "n"] == 3
 
 
+def test_ensure_tables_adds_indexes_of_a_newer_definition(warehouse_url: str) -> None:
+    old, new = sa.MetaData(), sa.MetaData()
+    warehouse_table("team_scores", sa.Column("worker_id", sa.String(64)), metadata=old)
+    table = warehouse_table("team_scores", sa.Column("worker_id", sa.String(64)), metadata=new)
+    sa.Index("ix_team_scores_worker", "worker_id", "partition_date", _table=table)
+    Warehouse(warehouse_url, metadata=old).ensure_tables()
+
+    upgraded = Warehouse(warehouse_url, metadata=new)
+    upgraded.ensure_tables()
+    Warehouse(warehouse_url, metadata=new).ensure_tables()  # a second process: nothing to add
+    names = {index["name"] for index in sa.inspect(upgraded.engine).get_indexes("team_scores")}
+    assert {"ix_team_scores_worker", "ix_team_scores_partition_date"} <= names
+
+
+def test_classified_feedback_is_indexed_by_worker_and_day(warehouse: Warehouse) -> None:
+    warehouse.ensure_tables(["classified_feedback"])
+    indexes = sa.inspect(warehouse.engine).get_indexes("classified_feedback")
+    by_name = {index["name"]: index["column_names"] for index in indexes}
+    assert by_name["ix_classified_feedback_worker"] == ["worker_id", "partition_date"]
+
+
 def test_unpartitioned_snapshot_is_replaced_whole(warehouse: Warehouse) -> None:
     roster = pd.DataFrame({"worker_id": ["W1", "W2"], "hire_date": ["2024-01-02", "2024-03-04"]})
     warehouse.replace_table("worker_roster", roster, partition_date="2025-06-10")
