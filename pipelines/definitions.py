@@ -96,6 +96,17 @@ ALL_ASSETS, ALL_CHECKS = _load(_existing_modules(ASSET_MODULES))
 daily_job = define_asset_job(
     "daily_job", selection=AssetSelection.all(),
     description="Every asset for one day (Asia/Shanghai): ingest, feedback, quality, scores.")
+# A parallel backfill runs these two in turn (pipelines/backfill.py): the window assets read 30
+# days of the first job's output, so they wait until every day of their window is in.
+WINDOW_ASSETS = ("worker_scorecards", "training_recommendations", "incentive_decisions")
+daily_inputs_job = define_asset_job(
+    "daily_inputs_job", selection=AssetSelection.all() - AssetSelection.assets(*WINDOW_ASSETS),
+    description="Backfill phase 1, one day: everything that reads only that day "
+                "(ingest, feedback, classification, daily scores).")
+daily_windows_job = define_asset_job(
+    "daily_windows_job", selection=AssetSelection.assets(*WINDOW_ASSETS),
+    description="Backfill phase 2, one day: scorecards, training and incentives over the "
+                "30-day window; run it once phase 1 has covered the window.")
 inbox_job = define_asset_job(
     "inbox_job", selection=AssetSelection.assets("raw_inbox_feedback").downstream(),
     description="Inbox rows of one day and everything downstream of them.")
@@ -173,7 +184,8 @@ data_docs_sensors = [_docs_sensor(DagsterRunStatus.SUCCESS, "gx_data_docs_after_
                      _docs_sensor(DagsterRunStatus.FAILURE, "gx_data_docs_after_failure")]
 
 defs = Definitions(
-    assets=ALL_ASSETS, asset_checks=ALL_CHECKS, jobs=[daily_job, inbox_job],
+    assets=ALL_ASSETS, asset_checks=ALL_CHECKS,
+    jobs=[daily_job, inbox_job, daily_inputs_job, daily_windows_job],
     schedules=[daily_schedule], sensors=[inbox_sensor, *data_docs_sensors],
     resources=build_resources(),
     executor=in_process_executor)

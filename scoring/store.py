@@ -15,6 +15,7 @@ EVIDENCE_COLUMNS: tuple[str, ...] = (
     "sentiment",
 )
 _ID_BATCH = 500  # bound IN-lists (SQLite allows ~32k parameters, MySQL packets are finite)
+_SCAN_ABOVE = 2_000  # more workers than this: read the window day by day instead
 
 
 def window_totals(warehouse: Warehouse, start: str, end: str) -> pd.DataFrame:
@@ -39,10 +40,14 @@ def _batches(ids: Sequence[str]) -> Iterator[list[str]]:
 def read_for_workers(warehouse: Warehouse, table_name: str, start: str, end: str,
                      worker_ids: Sequence[str], columns: Sequence[str] | None = None,
                      extra: sa.ColumnElement[bool] | None = None) -> pd.DataFrame:
-    """Rows of the given workers with start <= partition_date <= end, read in id batches."""
+    """Rows of the given workers with start <= partition_date <= end: a few workers by id
+    batches (index on worker_id), many by reading the window a day at a time and keeping theirs
+    (thousands of ids would make each batch fetch rows scattered over the whole window)."""
     table = warehouse.table(table_name)
     warehouse.ensure_tables([table_name])
     columns = list(columns) if columns is not None else [c.name for c in table.columns]
+    if len(set(worker_ids)) > _SCAN_ABOVE:
+        return _scan_window(warehouse, table, start, end, set(worker_ids), columns, extra)
     frames = []
     for batch in _batches(worker_ids):
         condition = sa.and_(table.c.partition_date.between(start, end),
@@ -51,6 +56,23 @@ def read_for_workers(warehouse: Warehouse, table_name: str, start: str, end: str
         with warehouse.engine.connect() as conn:
             frames.append(pd.read_sql(query, conn))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(columns))
+
+
+def _scan_window(warehouse: Warehouse, table: sa.Table, start: str, end: str, wanted: set[str],
+                 columns: list[str], extra: sa.ColumnElement[bool] | None) -> pd.DataFrame:
+    selected = list(dict.fromkeys([*columns, "worker_id"]))
+    days = sa.select(table.c.partition_date).where(
+        table.c.partition_date.between(start, end)).distinct().order_by(table.c.partition_date)
+    frames = []
+    with warehouse.engine.connect() as conn:
+        for day in conn.execute(days).scalars().all():
+            condition = sa.and_(table.c.partition_date == day, *(() if extra is None else (extra,)))
+            frame = pd.read_sql(sa.select(*(table.c[c] for c in selected)).where(condition), conn)
+            frames.append(frame[frame["worker_id"].isin(wanted)][columns])
+    # a day whose column is all NULL reads as None objects: infer back what a whole-window
+    # read gives (floats with NaN)
+    return pd.concat(frames, ignore_index=True).infer_objects() if frames else \
+        pd.DataFrame(columns=columns)
 
 
 def complaint_evidence(warehouse: Warehouse, start: str, end: str,

@@ -166,3 +166,12 @@ def test_processes_creating_a_fresh_warehouse_together_all_succeed(warehouse: Wa
             store.dispose()
     names = set(sa.inspect(warehouse.engine).get_table_names())
     assert {"classified_feedback", "worker_daily_scores", "data_quality_results"} <= names
+
+
+def test_postgresql_sessions_get_room_for_the_window_aggregation(pg_url: str) -> None:
+    store = Warehouse(pg_url)
+    try:
+        with store.engine.connect() as conn:
+            assert conn.execute(sa.text("SHOW work_mem")).scalar_one() == "64MB"
+    finally:
+        store.dispose()
