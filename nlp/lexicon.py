@@ -8,7 +8,8 @@ Files (UTF-8, ``#`` comments):
   (``after``: describes only an aspect word before it; ``mild``: counts for the overall sentiment
   but leaves an aspect word a neutral mention, 态度一般 is no complaint);
 * ``negators.txt`` – ``word [scale]``; ``intensifiers.txt`` – ``word factor [ambiguous]``;
-* ``contrast.txt`` – ``word after|before|summary [factor] [neg]``;
+* ``contrast.txt`` – ``word after|before|summary|reply [factor] [neg]`` (``reply``: a business's
+  answer starts, 酒店反馈, and the rest of the text is not read);
 * ``skip.txt`` – words that contain a negator or cue but are neither (不但, 慢慢, 菜单).
 
 Every phrase of every file becomes one entry of a phrase table scanned greedily (longest match

@@ -52,3 +52,16 @@ def test_restaurant_serving_words_are_logistics_targets():
 def test_a_crowd_is_not_a_nice_person():
     assert "attitude" not in find_hits("店里人好多，生意火爆")
     assert find_hits("老板人好，还送了饮料")["attitude"][0].polarity == 1
+
+
+def test_a_business_reply_is_not_the_customers_voice():
+    an = analyse("房间太小，隔音也不好。酒店反馈：非常感谢您的点评，欢迎再次光临，我们很满意您的建议")
+    assert an.sentiment < 0
+    assert all(v < 0 for _, v in an.sentiment_terms)
+
+
+def test_names_that_contain_praise_words_are_not_praise():
+    for text in ("住的是快捷酒店", "结账时多收了一袋开心果的钱"):
+        assert all(v <= 0 for _, v in analyse(text).sentiment_terms), text
+    assert analyse("我从来没给差评").sentiment > 0
+    assert analyse("不是多好吃").sentiment < 0
