@@ -39,7 +39,7 @@ def test_rooms_and_noise():
 
 
 def test_deliveries_that_took_hours_are_late():
-    for text in ("外卖送了俩小时", "三个多小时才吃上", "两小时才送到"):
+    for text in ("这单足足送了三个多小时", "等了俩钟头才吃上", "四个小时才送到"):
         hits = find_hits(text)["logistics"]
         assert [h.polarity for h in hits] == [-1], text
 
@@ -61,7 +61,7 @@ def test_a_business_reply_is_not_the_customers_voice():
 
 
 def test_names_that_contain_praise_words_are_not_praise():
-    for text in ("住的是快捷酒店", "结账时多收了一袋开心果的钱"):
+    for text in ("住的是快捷酒店", "前台送了一包开心果"):
         assert all(v <= 0 for _, v in analyse(text).sentiment_terms), text
     assert analyse("我从来没给差评").sentiment > 0
-    assert analyse("不是多好吃").sentiment < 0
+    assert analyse("这家的面不是多好吃").sentiment < 0
