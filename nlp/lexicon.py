@@ -8,7 +8,8 @@ Files (UTF-8, ``#`` comments):
   (``after``: describes only an aspect word before it; ``mild``: counts for the overall sentiment
   but leaves an aspect word a neutral mention, 态度一般 is no complaint);
 * ``negators.txt`` – ``word [scale]``; ``intensifiers.txt`` – ``word factor [ambiguous]``;
-* ``contrast.txt`` – ``word after|before|summary [factor] [neg]``;
+* ``contrast.txt`` – ``word after|before|summary|reply [factor] [neg]`` (``reply``: a business's
+  answer starts, 酒店反馈, and the rest of the text is not read);
 * ``skip.txt`` – words that contain a negator or cue but are neither (不但, 慢慢, 菜单).
 
 Every phrase of every file becomes one entry of a phrase table scanned greedily (longest match
@@ -26,6 +27,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from nlp.lexicon_degree import scale_degree_phrases
 from nlp.taxonomy import CATEGORY_KEYS, load_taxonomy
 
 __all__ = ["POLARITY", "Cue", "Lexicon", "TokenInfo", "load_lexicon"]
@@ -46,7 +48,7 @@ REGEX_TRIGGER = frozenset("时钟分天次遍块元")
 # Repetitions are bounded: an unbounded ``[数]+`` backtracks over a long run of number-like
 # characters (好好好…, 多多多…) at every start position, i.e. quadratic time on long texts.
 _NUMBER_UNIT_RE = re.compile(
-    r"[0-9一二两三四五六七八九十百几半多好]{1,8}个?(?:多|半)?(?:小时|钟头|分钟|分|刻钟|天|次|遍|块|元)"
+    r"[0-9一二两俩三四五六七八九十百几半多好]{1,8}个?(?:多|半)?(?:小时|钟头|分钟|分|刻钟|天|次|遍|块|元)"
 )
 # unescaped + or *, or an open-ended {n,}: forbidden in "re:" phrases (see _NUMBER_UNIT_RE)
 _UNBOUNDED_RE = re.compile(r"(?<!\\)[+*]|\{\d*,\}")
@@ -281,6 +283,7 @@ def lexicon_from_texts(files: dict[str, str], source: str = "package") -> Lexico
                 or info.contrast or info.brk):
             info.skip = True
 
+    scale_degree_phrases(tokens)
     for info in tokens.values():
         info.finish()
     digest = hashlib.sha256()

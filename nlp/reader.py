@@ -53,12 +53,15 @@ class Reader:
         self.int_factor = 1.0
         self.int_reach = -10
         self.pending_amb = None  # an ambiguous intensifier (好) waiting for the next token
+        self.stopped = False  # a business reply began: the rest of the text is not read
         # the current clause
         self.targets: list[tuple[str, str | None, int, int, str, float]] = []
         self.clause_sent: list[_Item] = []  # general sentiment words that may describe a target
         self.explicit: set[str] = set()  # categories with an explicit cue in the clause
 
     def feed(self, tok: tuple) -> None:
+        if self.stopped:
+            return
         s, e, info, w = tok
         if self.pending_amb is not None:
             self._resolve_ambiguous(s, info)
@@ -70,6 +73,9 @@ class Reader:
                 self.sent_start = len(self.items)
         elif info.skip:
             return
+        elif info.contrast == "reply":  # the business answers (酒店反馈：感谢您…): not the customer's voice
+            self._close_clause()
+            self.stopped = True
         elif info.contrast is not None:
             self._contrast(info.contrast)
             if info.negator is not None or info.intensity is not None:
