@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,23 +83,25 @@ def _release_free_memory() -> None:
 
 def run_backfill(days: list[str], workers: int, backend: str | None = None,
                  progress: Callable[[str], None] = print) -> list[DayOutcome]:
-    """Both phases over `days` with `workers` processes; an outcome per run, in finishing order."""
-    context = multiprocessing.get_context("spawn")
+    """Both phases over `days` with `workers` processes; an outcome per run, in finishing order.
+
+    A worker that dies (killed for memory, say) or cannot start fails the backfill with
+    `BrokenProcessPool` instead of leaving it waiting."""
     outcomes: list[DayOutcome] = []
-    with context.Pool(workers, initializer=_start_worker, initargs=(backend,)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_start_worker, initargs=(backend,)) as pool:
         todo = list(days)
         for number, job_name in enumerate(PHASES, 1):
-            tasks = [(job_name, day) for day in todo]
-            for done, outcome in enumerate(pool.imap_unordered(run_one, tasks), 1):
+            runs = [pool.submit(run_one, (job_name, day)) for day in todo]
+            for done, future in enumerate(as_completed(runs), 1):
+                outcome = future.result()
                 state = "ok" if outcome.success else \
                     f"FAILED steps: {', '.join(outcome.failed_steps)}"
-                progress(f"[phase {number}/{len(PHASES)} {done}/{len(tasks)}] {outcome.day}: "
+                progress(f"[phase {number}/{len(PHASES)} {done}/{len(runs)}] {outcome.day}: "
                          f"{state} ({outcome.seconds:.1f} s)")
                 outcomes.append(outcome)
             failed = {o.day for o in outcomes if o.job == job_name and not o.success}
             if failed and number < len(PHASES):
                 progress(f"phase {number + 1} skips the failed days: {', '.join(sorted(failed))}")
             todo = [day for day in todo if day not in failed]
-        pool.close()
-        pool.join()
     return outcomes

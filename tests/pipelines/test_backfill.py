@@ -57,3 +57,14 @@ def test_workers_must_be_positive(monkeypatch) -> None:
 
     with pytest.raises(SystemExit, match="at least 1"):
         main(["run", "--backfill", "2025-06-01", "2025-06-02", "--workers", "0"])
+
+
+def test_a_worker_that_cannot_start_fails_the_backfill(monkeypatch) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from pipelines.backfill import run_backfill
+
+    monkeypatch.setenv("FEEDBACK_CLASSIFIER_PROCESSES", "not a number")  # the resources refuse it
+    with pytest.raises(BrokenProcessPool):
+        run_backfill(["2025-06-01", "2025-06-02"], workers=2, backend="rules",
+                     progress=lambda line: None)
