@@ -31,13 +31,12 @@ from assets.ingest import (
     retry_only_transient,
     worker_roster,
 )
-from pipelines.resources import ClassifierResource, WarehouseResource
+from pipelines.resources import ClassifierResource, WarehouseResource, in_backfill
 from spine.buckets import build_day
 from spine.rows import STAGE
 from spine.summary import DaySummary
 from storage.tables import CLASSIFIED_FEEDBACK, FEEDBACK
 
-BACKFILL_TAG = "dagster/backfill"  # Dagster sets it on every run of a backfill
 CLASSIFIER_COLUMNS = [c.name for c in CLASSIFIED_FEEDBACK.columns
                       if c.name not in FEEDBACK.c and c.name != "model_version"]
 
@@ -102,7 +101,7 @@ def classified_feedback(context: AssetExecutionContext, warehouse: WarehouseReso
     day, store = context.partition_key, warehouse.get()
     with retry_only_transient():
         processes = classifier.processes_for(store.count_partition("feedback", day),
-                                             in_backfill=BACKFILL_TAG in context.run.tags)
+                                             in_backfill=in_backfill(context.run.tags))
         classifier.start_workers(processes)  # their model loads overlap this process's
         version = classifier.version
         chunks = store.iter_partition_chunks("feedback", day, chunk_rows=classifier.batch_size)

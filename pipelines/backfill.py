@@ -13,14 +13,13 @@ The backfill therefore runs in two phases, each spread over the workers:
 Each worker imports torch, transformers, Great Expectations and the model once and then runs
 day after day in process (as `feedback run` does), instead of one process per run as the daemon
 launches them; runs are recorded in the `DAGSTER_HOME` instance where one is set. Inside a
-worker, classification uses one process unless `FEEDBACK_CLASSIFIER_PROCESSES` says otherwise:
-the workers already fill the cores.
+worker, classification uses one process unless `FEEDBACK_CLASSIFIER_PROCESSES` says otherwise
+(the runs carry a backfill tag, `pipelines.resources.BACKFILL_TAGS`): the workers fill the cores.
 """
 from __future__ import annotations
 
 import ctypes
 import multiprocessing
-import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -43,30 +42,23 @@ class DayOutcome:
 
 
 def _start_worker(backend: str | None) -> None:
-    """Pool initializer: settings first (resources read them at import), then the imports."""
-    os.environ.setdefault("FEEDBACK_CLASSIFIER_PROCESSES", "1")
-    from dagster import Definitions, in_process_executor
+    """Pool initializer: the jobs and the instance, imported and built once per worker."""
+    from pipelines.run_cli import in_process_jobs, instance
 
-    from pipelines import definitions
-    from pipelines.run_cli import instance
-
-    defs = Definitions(assets=definitions.ALL_ASSETS, asset_checks=definitions.ALL_CHECKS,
-                       jobs=[definitions.daily_inputs_job, definitions.daily_windows_job],
-                       resources=definitions.build_resources(backend),
-                       executor=in_process_executor)
-    _WORKER["jobs"] = {name: defs.resolve_job_def(name) for name in PHASES}
+    _WORKER["jobs"] = in_process_jobs(backend, PHASES)
     _WORKER["instance"] = instance()
 
 
 def run_one(task: tuple[str, str]) -> DayOutcome:
     """Run `job` for `day` in this worker (the run's own event log keeps the details)."""
+    from pipelines.resources import BACKFILL_TAGS
     from pipelines.run_cli import QUIET
 
     job_name, day = task
     started = time.monotonic()
     result = _WORKER["jobs"][job_name].execute_in_process(
         partition_key=day, instance=_WORKER["instance"], raise_on_error=False,
-        run_config=QUIET, tags={"feedback/backfill": "workers"})
+        run_config=QUIET, tags={BACKFILL_TAGS[1]: "workers"})
     failed = tuple(e.step_key for e in result.all_events if e.is_step_failure)
     _release_free_memory()
     return DayOutcome(job_name, day, result.success, time.monotonic() - started, failed)

@@ -9,7 +9,7 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -138,6 +138,9 @@ class InboxResource(ConfigurableResource):
 
 # Process-wide cache: a model is loaded once per run (and once for many runs in one process,
 # as in `make demo`), never at import of the code location.
+# Runs of a backfill, which already runs days side by side: Dagster's own tag on the daemon's
+# backfill runs, ours on `feedback run --backfill --workers` runs (pipelines/backfill.py).
+BACKFILL_TAGS = ("dagster/backfill", "feedback/backfill")
 AUTO_MIN_ROWS = 20_000  # below this a second process saves less wall time than it costs CPU
 _LOADED: dict[tuple[str, str, float], tuple[Any, str]] = {}
 _LOAD_LOCK = threading.Lock()
@@ -147,6 +150,11 @@ def _model_stamp(model_dir: Path) -> float:
     files = [p.stat().st_mtime for p in model_dir.rglob("*") if p.is_file()] if model_dir.is_dir() \
         else []
     return max(files, default=0.0)
+
+
+def in_backfill(run_tags: Mapping[str, str]) -> bool:
+    """Whether a run is one of a backfill's (see BACKFILL_TAGS)."""
+    return any(tag in run_tags for tag in BACKFILL_TAGS)
 
 
 class ClassifierResource(ConfigurableResource):

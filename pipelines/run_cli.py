@@ -7,6 +7,10 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dagster import JobDefinition
 
 TABLES = ("raw_reviews", "raw_complaints", "raw_orders", "raw_inbox_feedback", "feedback",
           "classified_feedback", "rejected_feedback", "worker_daily_scores", "worker_scorecards",
@@ -41,18 +45,33 @@ def instance():
     return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
 
 
-def run_days(days: list[str], backend: str | None = None,
-             progress: Callable[[str], None] = print) -> list[tuple[str, bool, float]]:
-    """Execute the daily job for each day in-process; (day, success, seconds) per day."""
+def in_process_jobs(backend: str | None, names: tuple[str, ...]) -> dict[str, JobDefinition]:
+    """The named jobs of the code location, run in this process with the given backend."""
     from dagster import Definitions, in_process_executor
 
     from pipelines import definitions
-    from pipelines.definitions import build_data_docs
 
     defs = Definitions(assets=definitions.ALL_ASSETS, asset_checks=definitions.ALL_CHECKS,
-                       jobs=[definitions.daily_job], resources=definitions.build_resources(backend),
+                       jobs=[getattr(definitions, name) for name in names],
+                       resources=definitions.build_resources(backend),
                        executor=in_process_executor)
-    job = defs.resolve_job_def("daily_job")
+    return {name: defs.resolve_job_def(name) for name in names}
+
+
+def build_docs(report: Callable[[str], None]) -> None:
+    """Render the GX data docs; a failure is reported, never raised (docs are a view)."""
+    from pipelines.definitions import build_data_docs
+
+    try:
+        build_data_docs()
+    except Exception as error:  # noqa: BLE001
+        report(f"data docs not built ({error})")
+
+
+def run_days(days: list[str], backend: str | None = None,
+             progress: Callable[[str], None] = print) -> list[tuple[str, bool, float]]:
+    """Execute the daily job for each day in-process; (day, success, seconds) per day."""
+    job = in_process_jobs(backend, ("daily_job",))["daily_job"]
     dagster_instance = instance()
     outcomes = []
     for number, day in enumerate(days, 1):
@@ -60,10 +79,8 @@ def run_days(days: list[str], backend: str | None = None,
         progress(f"[{number}/{len(days)}] {day}: running ...")
         result = job.execute_in_process(partition_key=day, instance=dagster_instance,
                                         raise_on_error=False, run_config=QUIET)
-        try:  # once per run: the checks only stored their validation results
-            build_data_docs()
-        except Exception as error:  # docs are a view; never fail a day for them
-            progress(f"[{number}/{len(days)}] {day}: data docs not built ({error})")
+        # once per run: the checks only stored their validation results
+        build_docs(lambda line: progress(f"[{number}/{len(days)}] {day}: {line}"))
         seconds = time.monotonic() - started
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         state = "ok" if result.success else f"FAILED steps: {', '.join(failed)}"
@@ -118,12 +135,7 @@ def run_parallel(days: list[str], workers: int,
     from pipelines.backfill import run_backfill
 
     outcomes = run_backfill(days, workers, backend)
-    from pipelines.definitions import build_data_docs  # after: this process stays small meanwhile
-
-    try:
-        build_data_docs()
-    except Exception as error:  # docs are a view; never fail a backfill for them
-        print(f"data docs not built ({error})")
+    build_docs(print)  # imports the code location only now: this process stays small meanwhile
     by_day: dict[str, list] = {day: [] for day in days}
     for outcome in outcomes:
         by_day[outcome.day].append(outcome)
