@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -41,8 +42,24 @@ def days_between(start: date, end: date) -> list[str]:
 
 def instance():
     """The DAGSTER_HOME instance (runs show in the UI), else an ephemeral one."""
+    import fcntl
+
     from dagster import DagsterInstance
-    return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        return DagsterInstance.ephemeral()
+    # Opening a fresh local instance creates and migrates its SQLite storage; backfill workers
+    # doing that at the same moment collide (alembic "more than one head", "table exists"), so
+    # the processes of this machine open it one at a time.
+    if not Path(home).is_dir():
+        return DagsterInstance.get()  # Dagster's own error names the missing folder
+    with open(Path(home) / ".instance.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return DagsterInstance.get()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def in_process_jobs(backend: str | None, names: tuple[str, ...]) -> dict[str, JobDefinition]:
