@@ -32,7 +32,7 @@ def sample_texts(n: int, chars: int = 40, seed: int = 7) -> list[str]:
 
 
 def measure(model_dir: Path, texts: list[str], threads: int, evidence: bool, quantize: bool = True,
-            batch: int = 256, blend: bool = True) -> float:
+            batch: int = 32, blend: bool = True) -> float:
     from dataclasses import replace
 
     from nlp.classify import FeedbackClassifier
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model-dir", type=Path, default=NLPSettings().model_dir)
     parser.add_argument("--n", type=int, default=4000)
     parser.add_argument("--threads", type=int, nargs="*", default=[1, 2])
-    parser.add_argument("--batch", type=int, nargs="*", default=[256])
+    parser.add_argument("--batch", type=int, nargs="*", default=[NLPSettings().predict_batch_size])
     parser.add_argument("--processes", type=int, nargs="*", default=[],
                         help="also measure classification over N processes x 1 thread (pipelines.classify_pool)")
     parser.add_argument("--memory-rows", type=int, default=0, help="also measure `feedback classify` peak RSS")

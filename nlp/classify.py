@@ -21,6 +21,7 @@ OUTPUT_COLUMNS = ["attitude", "skill", "logistics", "p_attitude", "p_skill", "p_
                   "category", "subreasons", "sentiment", "confidence", "evidence"]
 COMPLAINT = ASPECT_CLASSES.index(-1)
 _POLARITY_OF_CLASS = np.array([0, -1, 0, 1], dtype=np.int64)
+_PROCESS_SETTINGS = ("model_dir", "num_threads", "predict_batch_size")
 
 
 @dataclass
@@ -60,10 +61,11 @@ class FeedbackClassifier:
                 f"no trained feedback classifier in {model_dir}: run `feedback train --output {model_dir}`")
         card_path = model_dir / "card.json"
         card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.exists() else {}
-        # where the model lives and how many threads run it belong to this process, not the card
+        # where the model lives, how many threads run it and how big its batches are belong to
+        # this process, not the card
         trained = NLPSettings(**{k: v for k, v in card.get("settings", {}).items()
                                  if k in NLPSettings.__dataclass_fields__
-                                 and k not in ("model_dir", "num_threads")})
+                                 and k not in _PROCESS_SETTINGS})
         chosen = settings or trained
         model = load_model(model_dir)
         if chosen.quantize:

@@ -63,3 +63,20 @@ def test_order_is_kept_whatever_the_batching(tiny_model_dir: Path, quantize: boo
 def test_load_classifier_without_model_says_feedback_train(tmp_path: Path):
     with pytest.raises(FileNotFoundError, match="feedback train"):
         load_classifier(tmp_path / "nothing")
+
+
+def test_batch_size_and_threads_are_this_process_s_not_the_card_s(tiny_model_dir: Path, tmp_path: Path):
+    # a model trained (and carded) when the default batch was 256 runs with today's default
+    import shutil
+
+    from nlp.settings import NLPSettings
+
+    model_dir = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, model_dir)
+    card = json.loads((model_dir / "card.json").read_text(encoding="utf-8"))
+    card["settings"].update(predict_batch_size=999, num_threads=7)
+    (model_dir / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    loaded = FeedbackClassifier.load(model_dir)
+    assert loaded.settings.predict_batch_size == NLPSettings().predict_batch_size
+    assert loaded.settings.num_threads == NLPSettings().num_threads
+    assert loaded.settings.hidden_size == card["settings"]["hidden_size"]  # the trained shape stays
