@@ -111,7 +111,7 @@ def _load_data_mysql(conn: sa.Connection, table: sa.Table, columns: Sequence[str
 
 def bulk_engine(url: str) -> sa.Engine:
     """An engine that can bulk-load: LOAD DATA LOCAL is switched on for pymysql."""
-    from storage.warehouse import make_engine
+    from storage.engine import make_engine
 
     parsed = sa.make_url(url)
     if parsed.get_backend_name() in ("mysql", "mariadb") and parsed.get_driver_name() == "pymysql":

@@ -15,7 +15,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from storage.config import TIMEZONE
-from storage.warehouse import make_engine
+from storage.engine import make_engine
 
 
 @dataclass(frozen=True)

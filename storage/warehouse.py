@@ -10,133 +10,25 @@ and the database lacks (`storage/schema.py`), so a part can add them without a m
 Writing a DataFrame column the table does not define is an error (nothing is silently dropped).
 
 Portability (SQLite, PostgreSQL, MariaDB/MySQL): bounded `String(n)` for keys and short codes,
-`Text` for free text, `utf8mb4` on MySQL/MariaDB (emoji), naive local timestamps (Asia/Shanghai).
-SQLite runs in WAL mode so a chunked read can stream while another connection writes.
+`Text` for free text, `utf8mb4` on MySQL/MariaDB (emoji), naive local timestamps (Asia/Shanghai);
+engines and value conversions per dialect live in `storage/engine.py`.
 """
 from __future__ import annotations
 
-import io
-import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import MetaData, Table
 
-from storage.config import TIMEZONE, ensure_sqlite_parent
 from storage.copy_text import copy_text
+from storage.engine import (column_to_python, copy_into, driver_values_are_final, make_engine,
+                            typed_frame, uses_copy)
 from storage.schema import ensure_schema
-
 from storage.tables import METADATA
 
 DEFAULT_CHUNK_ROWS = 5_000
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
-
-
-def make_engine(url: str) -> sa.Engine:
-    """Create an engine; SQLite gets WAL and a busy timeout, MySQL/MariaDB utf8mb4.
-
-    Server sessions are pinned to Shanghai time, so MySQL `TIMESTAMP` and PostgreSQL `timestamptz`
-    source columns read as local wall-clock time and naive day bounds compare in that zone on a
-    server running in UTC (naive DATETIME/TIMESTAMP columns are unaffected).
-    """
-    ensure_sqlite_parent(url)
-    backend = sa.engine.make_url(url).get_backend_name()
-    kwargs: dict[str, Any] = {"pool_pre_ping": backend != "sqlite"}
-    if backend in ("mysql", "mariadb"):
-        kwargs["connect_args"] = {"charset": "utf8mb4", "init_command": "SET time_zone = '+08:00'"}
-    elif backend == "postgresql":
-        # work_mem: the 30-day window GROUP BY (46k workers x 44 sums) spills to disk at the
-        # default 4 MB and takes twice as long (scoring.store.window_totals)
-        kwargs["connect_args"] = {"options": f"-c timezone={TIMEZONE} -c work_mem=64MB"}
-    engine = sa.create_engine(url, **kwargs)
-    if backend == "sqlite":
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
-
-
-def _column_to_python(series: pd.Series, column_type: sa.types.TypeEngine) -> list[Any]:
-    """Convert one DataFrame column to DB-API values (None for missing)."""
-    if isinstance(column_type, sa.DateTime):
-        values = pd.to_datetime(series, errors="coerce", format="mixed")
-        return [None if pd.isna(v) else v.to_pydatetime() for v in values]
-    if isinstance(column_type, sa.Date):
-        values = pd.to_datetime(series, errors="coerce", format="mixed")
-        return [None if pd.isna(v) else v.date() for v in values]
-    if isinstance(column_type, sa.Integer):
-        values = pd.to_numeric(series, errors="coerce")
-        return [None if pd.isna(v) else int(v) for v in values]
-    if isinstance(column_type, sa.Float):
-        values = pd.to_numeric(series, errors="coerce")
-        return [None if pd.isna(v) or math.isinf(v) else float(v) for v in values]
-    if isinstance(column_type, sa.Boolean):  # MySQL/SQLite Boolean binds refuse 'True' strings
-        return [None if v is None or (not isinstance(v, str) and pd.isna(v)) else bool(v)
-                for v in series.tolist()]
-    return [None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
-            for v in series.tolist()]
-
-
-def _typed_frame(rows: Sequence[Sequence[Any]], table: Table, names: Sequence[str]) -> pd.DataFrame:
-    """Build a DataFrame with stable dtypes from the table definition."""
-    # plain tuples: pandas probes SQLAlchemy Rows for attributes, one exception per row
-    records = rows if rows and type(rows[0]) is tuple else [tuple(row) for row in rows]
-    frame = pd.DataFrame.from_records(records, columns=list(names))
-    for name in names:
-        column_type = table.c[name].type
-        if isinstance(column_type, sa.DateTime):
-            frame[name] = pd.to_datetime(frame[name], errors="coerce", format="mixed")
-        elif isinstance(column_type, sa.Integer):
-            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("Int64")
-        elif isinstance(column_type, sa.Float):
-            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64")
-        elif not isinstance(column_type, sa.Date):
-            frame[name] = frame[name].astype("str")
-    return frame
-
-
-_FINAL_TYPES = (sa.String, sa.Integer, sa.DateTime, sa.Date)  # sa.Text is a String
-
-
-def _driver_values_are_final(conn: sa.Connection, table: Table, names: Sequence[str]) -> bool:
-    """Whether psycopg2 / pymysql already return what SQLAlchemy would for these columns (text,
-    int, float, datetime, date), so its per-row result processing can be skipped (~1 s for 130k
-    rows of 60 columns). Booleans (0/1 on MySQL) and other types keep SQLAlchemy's path."""
-    if (conn.dialect.name, conn.dialect.driver) not in (("postgresql", "psycopg2"),
-                                                        ("mysql", "pymysql"),
-                                                        ("mariadb", "pymysql")):
-        return False
-    for name in names:
-        column_type = table.c[name].type
-        if isinstance(column_type, sa.Float):
-            if column_type.asdecimal:
-                return False
-        elif not isinstance(column_type, _FINAL_TYPES) or isinstance(column_type, sa.Enum):
-            return False
-    return True
-
-
-def _uses_copy(conn: sa.Connection) -> bool:
-    return conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg2"
-
-
-def _copy(conn: sa.Connection, table: Table, names: Sequence[str], text: str) -> None:
-    """Load COPY text (~6x faster than multi-row INSERTs on PostgreSQL)."""
-    quote = conn.dialect.identifier_preparer
-    columns = ", ".join(quote.quote(name) for name in names)
-    cursor = conn.connection.dbapi_connection.cursor()
-    try:
-        cursor.copy_expert(f"COPY {quote.format_table(table)} ({columns}) FROM STDIN",
-                           io.StringIO(text))
-    finally:
-        cursor.close()
 
 
 class Warehouse:
@@ -187,7 +79,7 @@ class Warehouse:
 
     def _records(self, table: Table, frame: pd.DataFrame, extra: Mapping[str, Any]) -> list[dict]:
         names = [c for c in frame.columns if c not in extra]
-        values = [_column_to_python(frame[n], table.c[n].type) for n in names]
+        values = [column_to_python(frame[n], table.c[n].type) for n in names]
         constants = dict(extra)
         return [dict(zip(names, row), **constants) for row in zip(*values)] if names else \
             [dict(constants) for _ in range(len(frame))]
@@ -202,8 +94,8 @@ class Warehouse:
                 chunk = frame.iloc[start:start + self.chunk_rows]
                 if not len(chunk):
                     continue
-                if _uses_copy(conn):
-                    _copy(conn, table, *copy_text(chunk, table, extra, _column_to_python))
+                if uses_copy(conn):
+                    copy_into(conn, table, *copy_text(chunk, table, extra, column_to_python))
                 else:
                     conn.execute(table.insert(), self._records(table, chunk, extra))
                 written += len(chunk)
@@ -283,12 +175,12 @@ class Warehouse:
         with self.engine.connect() as conn:
             result = conn.execute(query)
             names = list(result.keys())
-            if _driver_values_are_final(conn, target, names):
+            if driver_values_are_final(conn, target, names):
                 rows = result.cursor.fetchall()  # the driver's tuples, no Row per record
                 result.close()
             else:
                 rows = result.all()
-            return _typed_frame(rows, target, names)
+            return typed_frame(rows, target, names)
 
     def read_partition(self, table: str, partition_date: str,
                        columns: Sequence[str] | None = None,
@@ -320,7 +212,7 @@ class Warehouse:
             result = conn.execution_options(stream_results=True, yield_per=size).execute(query)
             names = list(result.keys())
             for rows in result.partitions(size):
-                yield _typed_frame(rows, target, names)
+                yield typed_frame(rows, target, names)
 
     def count_partition(self, table: str, partition_date: str, column_sum: str | None = None) -> int:
         """Row count of a partition, or the sum of `column_sum` over it."""
@@ -341,7 +233,3 @@ class Warehouse:
         with self.engine.connect() as conn:
             return [row[0] for row in conn.execute(query)]
 
-
-def as_date_text(value: date | datetime | str) -> str:
-    """'YYYY-MM-DD' for a date, datetime or partition key."""
-    return value if isinstance(value, str) else value.strftime("%Y-%m-%d")
