@@ -1,12 +1,13 @@
 """The warehouse: partition-at-a-time reads and writes of the SQLAlchemy Core tables.
 
 Schema ownership: every warehouse table is a `sqlalchemy.Table` on the shared `METADATA` of
-`storage/tables.py`, which defines the ingest/feedback tables; other parts define theirs in their own module on the
-same `METADATA` (for example in `scoring/tables.py`: `warehouse_table("worker_daily_scores",
-Column(...), ...)` or, from a `{column: pandas dtype}` dict, `table_from_dtypes(name, dtypes)`), and
-import that module before writing. `ensure_tables()` creates
-every table registered on `METADATA` and adds the columns and indexes that a newer definition has
-and the database lacks (`storage/schema.py`), so a part can add them without a migration tool.
+`storage/tables.py`, which defines the ingest/feedback tables; other parts define theirs in their
+own module on the same `METADATA` (for example in `scoring/tables.py`:
+`warehouse_table("worker_daily_scores", Column(...), ...)` or, from a `{column: pandas dtype}`
+dict, `table_from_dtypes(name, dtypes)`), and import that module before writing.
+`ensure_tables()` creates every table registered on `METADATA` and adds the columns and indexes
+that a newer definition has and the database lacks (`storage/schema.py`), so a part can add them
+without a migration tool.
 Writing a DataFrame column the table does not define is an error (nothing is silently dropped).
 
 Portability (SQLite, PostgreSQL, MariaDB/MySQL): bounded `String(n)` for keys and short codes,

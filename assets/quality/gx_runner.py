@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from assets.quality.reads import vectorisable
-from assets.quality.suites import Rule, Suite
+from assets.quality.rules import Rule, Suite
 
 MAX_EXAMPLES = 3
 MAX_TEXT = 60  # characters of a free-text value shown in an example row

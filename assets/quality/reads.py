@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
-from assets.quality.suites import Suite
+from assets.quality.rules import Suite
 from storage.warehouse import Warehouse
 
 

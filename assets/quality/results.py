@@ -16,7 +16,7 @@ import pandas as pd
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, MetadataValue
 
 from assets.quality.gx_runner import Outcome, SuiteResult, json_safe, outcome_details, run_suite
-from assets.quality.suites import Suite
+from assets.quality.rules import Suite
 from storage.quality_results import QualityRow, write_results
 from storage.warehouse import Warehouse
 

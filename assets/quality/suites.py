@@ -12,13 +12,12 @@ Stages and severities (docs/data_quality.md):
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 from assets.quality.drift import CATEGORY_KL_MAX, TRAILING_DAYS, Band
+from assets.quality.rules import (Rule, Suite, between, columns_present, created_in_day, expect,
+                                  in_set, key_list_pattern, not_null, ordered_timestamps, unique)
 from nlp.taxonomy import load_taxonomy
 
 RATING_MIN, RATING_MAX = 1, 5
@@ -42,119 +41,6 @@ CLASSIFIER_COLUMNS = ("attitude", "skill", "logistics", "p_attitude", "p_skill",
                       "labels", "category", "subreasons", "sentiment", "confidence", "evidence",
                       "model_version")
 TIMESTAMP_COLUMNS = ("created_at", "first_response_at", "resolved_at")
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One expectation: GX class name, its keyword arguments, and a short human description."""
-
-    expectation: str
-    kwargs: Mapping[str, Any]
-    description: str
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        """Columns the rule looks at (for example rows in metadata)."""
-        names = [self.kwargs.get(k) for k in ("column", "column_A", "column_B")]
-        return tuple(n for n in names if isinstance(n, str))
-
-    @property
-    def reads(self) -> tuple[str, ...]:
-        """Columns whose values the rule needs: its own and those of its row condition."""
-        condition = self.kwargs.get("row_condition") or ""
-        return (*self.columns, *re.findall(r"([A-Za-z_]\w*)\s*[=!<>]=?", condition))
-
-    @property
-    def checks_column_set(self) -> bool:
-        """A rule on the table's column names, not on any values."""
-        return self.expectation == "ExpectTableColumnsToMatchSet"
-
-
-@dataclass(frozen=True)
-class Suite:
-    """A named list of rules for one asset, with the columns that identify a row."""
-
-    name: str
-    asset: str
-    rules: tuple[Rule, ...]
-    key_columns: tuple[str, ...]
-    timestamp_columns: tuple[str, ...] = field(default=())
-    baseline: Mapping[str, Any] = field(default_factory=dict)  # numbers a drift rule came from
-    context_columns: tuple[str, ...] = ()  # shown (masked) in every example row
-
-    @property
-    def read_columns(self) -> tuple[str, ...]:
-        """Every column whose values a rule, an example row or a time rule of the suite uses."""
-        names = [*self.key_columns, *(c for r in self.rules for c in r.reads),
-                 *self.context_columns, *self.timestamp_columns]
-        return tuple(dict.fromkeys(names))
-
-    @property
-    def needs_column_names(self) -> bool:
-        """Whether a rule checks the table's column names (so every stored column is listed)."""
-        return any(r.checks_column_set for r in self.rules)
-
-
-def _rule(expectation: str, description: str, **kwargs: Any) -> Rule:
-    return Rule(expectation=expectation, kwargs=kwargs, description=description)
-
-
-def columns_present(columns: tuple[str, ...]) -> Rule:
-    """Every required column exists; extra columns are allowed."""
-    return _rule("ExpectTableColumnsToMatchSet", f"required columns present: {', '.join(columns)}",
-                 column_set=list(columns), exact_match=False)
-
-
-def not_null(column: str) -> Rule:
-    return _rule("ExpectColumnValuesToNotBeNull", f"{column} is never null", column=column)
-
-
-def unique(column: str) -> Rule:
-    return _rule("ExpectColumnValuesToBeUnique", f"{column} is unique", column=column)
-
-
-def in_set(column: str, values: tuple[Any, ...]) -> Rule:
-    return _rule("ExpectColumnValuesToBeInSet", f"{column} in {{{', '.join(map(str, values))}}}",
-                 column=column, value_set=list(values))
-
-
-def between(column: str, low: float, high: float) -> Rule:
-    return _rule("ExpectColumnValuesToBeBetween", f"{column} between {low} and {high}",
-                 column=column, min_value=low, max_value=high)
-
-
-def not_before(later: str, earlier: str) -> Rule:
-    """`earlier <= later` wherever both are present."""
-    return _rule("ExpectColumnPairValuesAToBeGreaterThanB", f"{earlier} <= {later}",
-                 column_A=later, column_B=earlier, or_equal=True,
-                 ignore_row_if="either_value_is_missing")
-
-
-def day_bounds(partition_date: str, now: datetime | None = None) -> tuple[datetime, datetime]:
-    """[start, end) of the partition day, the end capped at `now` (no feedback from the future)."""
-    start = datetime.combine(date.fromisoformat(partition_date), datetime.min.time())
-    end = start + timedelta(days=1)
-    return start, min(end, now) if now is not None else end
-
-
-def created_in_day(partition_date: str, now: datetime | None) -> Rule:
-    start, end = day_bounds(partition_date, now)
-    return _rule("ExpectColumnValuesToBeBetween",
-                 f"created_at inside {partition_date} and not in the future",
-                 column="created_at", min_value=start, max_value=end, strict_max=True)
-
-
-def ordered_timestamps() -> tuple[Rule, ...]:
-    """created_at <= first_response_at <= resolved_at (and created_at <= resolved_at)."""
-    return (not_before("first_response_at", "created_at"),
-            not_before("resolved_at", "first_response_at"),
-            not_before("resolved_at", "created_at"))
-
-
-def key_list_pattern(keys: tuple[str, ...]) -> str:
-    """Regex for '' or a ';'-joined list of the given keys."""
-    one = "(?:" + "|".join(k.replace(".", r"\.") for k in keys) + ")"
-    return f"^(?:{one}(?:;{one})*)?$"
 
 
 def raw_reviews_schema(partition_date: str, now: datetime | None = None) -> Suite:
@@ -187,9 +73,9 @@ def _feedback_rules(partition_date: str, now: datetime | None) -> tuple[Rule, ..
     return (not_null("feedback_id"), unique("feedback_id"), in_set("kind", FEEDBACK_KINDS),
             not_null("worker_id"), not_null("created_at"), created_in_day(partition_date, now),
             not_null("text"), not_null("source_ids"),
-            _rule("ExpectColumnValuesToBeBetween", "n_sources >= 1", column="n_sources",
+            expect("ExpectColumnValuesToBeBetween", "n_sources >= 1", column="n_sources",
                   min_value=1),
-            _rule("ExpectColumnValuesToNotBeNull", "every review has a rating", column="rating",
+            expect("ExpectColumnValuesToNotBeNull", "every review has a rating", column="rating",
                   row_condition='kind=="review"', condition_parser="pandas"),
             between("rating", RATING_MIN, RATING_MAX), *ordered_timestamps())
 
@@ -209,9 +95,9 @@ def classified_feedback_valid(partition_date: str, now: datetime | None = None) 
              *(between(f"p_{c}", 0, 1) for c in categories),
              *(in_set(c, ASPECT_VALUES) for c in categories),
              not_null("category"), in_set("category", (*categories, "none")),
-             _rule("ExpectColumnValuesToMatchRegex", "labels are taxonomy categories",
+             expect("ExpectColumnValuesToMatchRegex", "labels are taxonomy categories",
                    column="labels", regex=key_list_pattern(categories)),
-             _rule("ExpectColumnValuesToMatchRegex", "subreasons are taxonomy sub-reasons",
+             expect("ExpectColumnValuesToMatchRegex", "subreasons are taxonomy sub-reasons",
                    column="subreasons", regex=key_list_pattern(taxonomy.subreason_keys)),
              not_null("model_version"))
     return Suite("classified_feedback_valid", "classified_feedback", rules, ("feedback_id",),
@@ -226,7 +112,7 @@ def worker_daily_scores_valid(partition_date: str, now: datetime | None = None) 
     rules = (columns_present(columns), not_null("worker_id"), unique("worker_id"),
              between("stars_mean", RATING_MIN, RATING_MAX), between("sentiment_mean", -1, 1),
              *(between(c, 0, 1) for c in share_columns),
-             *(_rule("ExpectColumnValuesToBeBetween", f"{c} >= 0", column=c, min_value=0)
+             *(expect("ExpectColumnValuesToBeBetween", f"{c} >= 0", column=c, min_value=0)
                for c in DAILY_ADDITIVE if c != "sentiment_sum"))
     return Suite("worker_daily_scores_valid", "worker_daily_scores", rules, ("worker_id",))
 
@@ -245,7 +131,7 @@ SUITES = {
 # --- drift (WARN): today's numbers against bands from the trailing 28 days (assets.quality.drift)
 
 def volume_drift(partition_date: str, band: Band) -> Suite:
-    rule = _rule("ExpectTableRowCountToBeBetween",
+    rule = expect("ExpectTableRowCountToBeBetween",
                  f"daily feedback volume within {band.low:.0f}–{band.high:.0f} "
                  f"(trailing mean {band.mean:.1f} over {band.days} days)",
                  min_value=int(band.low), max_value=int(band.high + 0.999))
@@ -257,7 +143,7 @@ def mean_drift(name: str, asset: str, column: str, band: Band, falling_only: boo
     high = None if falling_only else band.high
     text = (f"mean {column} >= {band.low:.3f}" if falling_only
             else f"mean {column} within {band.low:.3f}–{band.high:.3f}")
-    rule = _rule("ExpectColumnMeanToBeBetween",
+    rule = expect("ExpectColumnMeanToBeBetween",
                  f"{text} (trailing mean {band.mean:.3f} over {band.days} days)",
                  column=column, min_value=band.low, max_value=high)
     return Suite(name, asset, (rule,), ("feedback_id",), baseline=band.as_dict())
@@ -273,7 +159,7 @@ def confidence_drift(partition_date: str, band: Band) -> Suite:
 
 
 def category_mix_drift(partition_date: str, baseline: Mapping[str, float]) -> Suite:
-    rule = _rule("ExpectColumnKLDivergenceToBeLessThan",
+    rule = expect("ExpectColumnKLDivergenceToBeLessThan",
                  f"category mix close to the trailing {TRAILING_DAYS} days "
                  f"(KL divergence < {CATEGORY_KL_MAX})",
                  column="category", threshold=CATEGORY_KL_MAX,
@@ -290,11 +176,11 @@ LEDGER_KEYS = ("source_table", "source_id")
 def rejected_share(max_share: float, rows: int, allowed_rows: int = 0) -> Suite:
     """At most `max_share` of `rows` rejected, though `allowed_rows` never block (small days)."""
     allowed = max(max_share, allowed_rows / rows) if rows else max_share
-    rule = _rule("ExpectColumnValuesToNotBeInSet",
+    rule = expect("ExpectColumnValuesToNotBeInSet",
                  f"at most {max_share:.1%} of the day's source rows rejected"
                  + (f" (or {allowed_rows} rows)" if allowed_rows else ""),
                  column="outcome", value_set=["rejected"], mostly=max(0.0, 1.0 - allowed))
-    rule_columns = _rule("ExpectColumnValuesToNotBeNull", "every rejected row names its rule",
+    rule_columns = expect("ExpectColumnValuesToNotBeNull", "every rejected row names its rule",
                          column="rule", row_condition='outcome=="rejected"',
                          condition_parser="pandas")
     return Suite("feedback_rejected_share", "feedback", (rule, rule_columns), LEDGER_KEYS,
@@ -303,10 +189,10 @@ def rejected_share(max_share: float, rows: int, allowed_rows: int = 0) -> Suite:
 
 def reconciliation(explained_rows: int) -> Suite:
     """Source rows (the frame) all accounted for, and their count = Σ n_sources + rejected."""
-    every_row = _rule("ExpectColumnValuesToBeInSet",
+    every_row = expect("ExpectColumnValuesToBeInSet",
                       "every source row is classified or rejected",
                       column="outcome", value_set=["accepted", "rejected"])
-    count = _rule("ExpectTableRowCountToEqual",
+    count = expect("ExpectTableRowCountToEqual",
                   f"source rows = sum(classified n_sources) + rejected = {explained_rows}",
                   value=explained_rows)
     return Suite("classified_feedback_reconciliation", "classified_feedback", (every_row, count),
