@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from nlp.evidence import find_evidence
-    from nlp.lexicon import load_lexicon
+    from nlp.lexicon_files import load_lexicon
     from nlp.rules import RuleClassifier
     from nlp.text import mask_pii, normalise
 

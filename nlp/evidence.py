@@ -31,7 +31,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from nlp.analysis import COMPLAINT_RATIO, Analysis, Hit, dedupe, label_from_hits, weigh_hits
-from nlp.lexicon import Lexicon, load_lexicon
+from nlp.lexicon import Lexicon
+from nlp.lexicon_files import load_lexicon
 from nlp.reader import Reader
 from nlp.taxonomy import CATEGORY_KEYS
 

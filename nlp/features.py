@@ -24,7 +24,7 @@ _LABEL_SLOT = {None: 0, -1: 1, 0: 2, 1: 3}
 def analyse_many(texts: list[str]) -> list:
     """One `Analysis` per text (lexicon loaded once)."""
     from nlp.evidence import analyse
-    from nlp.lexicon import load_lexicon
+    from nlp.lexicon_files import load_lexicon
 
     lexicon = load_lexicon()
     return [analyse(text, lexicon) for text in texts]

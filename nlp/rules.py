@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from nlp.evidence import COMPLAINT_RATIO, analyse, weigh_hits
-from nlp.lexicon import Lexicon, load_lexicon
+from nlp.lexicon import Lexicon
+from nlp.lexicon_files import load_lexicon
 from nlp.taxonomy import CATEGORY_KEYS, load_taxonomy
 from nlp.text import normalise
 

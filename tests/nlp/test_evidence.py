@@ -2,7 +2,7 @@
 import time
 
 from nlp.evidence import analyse, explain, find_evidence, find_hits
-from nlp.lexicon import load_lexicon
+from nlp.lexicon_files import load_lexicon
 
 
 def test_cues_are_found_per_category():

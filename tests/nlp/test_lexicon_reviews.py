@@ -1,6 +1,6 @@
 """Lexicon knowledge of everyday food and lodging reviews (sentences written for these tests)."""
 from nlp.evidence import analyse, find_hits
-from nlp.lexicon import load_lexicon
+from nlp.lexicon_files import load_lexicon
 
 
 def _terms(text: str) -> dict[str, float]:

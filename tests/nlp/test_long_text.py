@@ -4,8 +4,8 @@ import time
 import pytest
 
 from nlp.evidence import explain, find_evidence
-from nlp.lexicon import _read_files as read_lexicon_files
-from nlp.lexicon import lexicon_from_texts, load_lexicon
+from nlp.lexicon_files import lexicon_from_texts, load_lexicon
+from nlp.lexicon_files import read_files as read_lexicon_files
 from nlp.rules import RuleClassifier
 from nlp.text import mask_pii, normalise
 
