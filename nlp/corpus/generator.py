@@ -2,8 +2,9 @@
 
 A text is built from a mood (overall sentiment), per-aspect polarities drawn around that mood, one
 clause per mentioned aspect, optional non-aspect clauses (price, portion, rooms...), an optional overall
-verdict and filler, joined with contrast words where polarities disagree, then roughened with
-particles, emoji, typos and varied punctuation. All templates and words live in `data/`.
+verdict, filler and plain narrative (where, with whom, what was ordered), joined with contrast words
+where polarities disagree, then roughened with particles, emoji, typos and varied punctuation. All
+templates and words live in `data/`.
 """
 from __future__ import annotations
 
@@ -161,7 +162,23 @@ class CorpusGenerator:
             parts.append(self.fill(rng.choice(self.style["sarcasm_neg"]), domain))
         if rng.random() < 0.3:
             parts.insert(0, self._clause("filler", 0, domain).text)
-        return self._roughen(parts, mood)
+        return self._roughen(self._narrate(domain, parts), mood)
+
+    def _narrate(self, domain: str, parts: list[str]) -> list[str]:
+        """Some texts get a few clauses of plain narrative (where, with whom, what it cost) between
+        their clauses, never right before a contrast word: long real reviews are mostly such context
+        (restaurants, hotels); short ones (food delivery) rarely."""
+        rng, settings = self.rng, self.style["narrative"]
+        group = "home" if domain in self.style["groups"]["home"] else domain
+        if rng.random() >= settings["rate"][group]:
+            return parts
+        contrast = tuple(self.style["contrast"] + self.style["flaw"])
+        for _ in range(rng.randint(1, settings["max_clauses"])):
+            if sum(map(len, parts)) >= settings["max_chars"]:
+                break
+            slots = [i for i in range(len(parts) + 1) if i == len(parts) or not parts[i].startswith(contrast)]
+            parts.insert(rng.choice(slots), self._clause("narrative", 0, domain).text)
+        return parts
 
     def _verdict(self, domain: str, mood: int, resolve: bool = False) -> str:
         text = self._clause("overall", mood, domain).text
