@@ -176,7 +176,8 @@ class CorpusGenerator:
         for _ in range(rng.randint(1, settings["max_clauses"])):
             if sum(map(len, parts)) >= settings["max_chars"]:
                 break
-            slots = [i for i in range(len(parts) + 1) if i == len(parts) or not parts[i].startswith(contrast)]
+            slots = [i for i in range(len(parts) + 1)
+                     if i == len(parts) or not parts[i].startswith(contrast)]
             parts.insert(rng.choice(slots), self._clause("narrative", 0, domain).text)
         return parts
 
