@@ -67,7 +67,7 @@ class NLPSettings:
     subreason_threshold: float = 0.4
     # --- blend of the network with the lexicon (nlp.blend; defaults chosen on the dev halves of
     # ../shared/eval, docs/classifier.md; `feedback train --data` re-chooses them on held-out user rows) ---
-    blend_lexicon_view: float = 0.5  # share of the network's lexicon-only view
+    blend_lexicon_view: float = 0.75  # share of the network's lexicon-only view (0.5 before session 5)
     blend_rules_aspects: float = 0.3  # share of the rules' aspect classes
     blend_rules_sentiment: float = 0.5  # share of the lexicon sentiment
     blend_wordbag_aspects: float = 0.0  # share of the word bag trained on user rows (nlp.wordbag)
