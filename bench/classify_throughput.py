@@ -32,13 +32,14 @@ def sample_texts(n: int, chars: int = 40, seed: int = 7) -> list[str]:
 
 
 def measure(model_dir: Path, texts: list[str], threads: int, evidence: bool, quantize: bool = True,
-            batch: int = 32, blend: bool = True) -> float:
+            batch: int | None = None, blend: bool = True) -> float:
     from dataclasses import replace
 
     from nlp.classify import FeedbackClassifier
     from nlp.settings import NLPSettings
 
-    settings = replace(NLPSettings(), num_threads=threads, quantize=quantize, predict_batch_size=batch)
+    settings = replace(NLPSettings(), num_threads=threads, quantize=quantize,
+                       predict_batch_size=batch or NLPSettings().predict_batch_size)
     if not blend:  # the network alone (nlp.blend switched off), to show what the blend costs
         settings = settings.without_blend()
     classifier = FeedbackClassifier.load(model_dir, settings)

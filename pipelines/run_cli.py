@@ -54,12 +54,9 @@ def instance():
     # the processes of this machine open it one at a time.
     if not Path(home).is_dir():
         return DagsterInstance.get()  # Dagster's own error names the missing folder
-    with open(Path(home) / ".instance.lock", "w") as lock:
+    with open(Path(home) / ".instance.lock", "w") as lock:  # closing the file releases it
         fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            return DagsterInstance.get()
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+        return DagsterInstance.get()
 
 
 def in_process_jobs(backend: str | None, names: tuple[str, ...]) -> dict[str, JobDefinition]:

@@ -68,7 +68,7 @@ def expect(expectation: str, description: str, **kwargs: Any) -> Rule:
 def columns_present(columns: tuple[str, ...]) -> Rule:
     """Every required column exists; extra columns are allowed."""
     return expect("ExpectTableColumnsToMatchSet", f"required columns present: {', '.join(columns)}",
-                 column_set=list(columns), exact_match=False)
+                  column_set=list(columns), exact_match=False)
 
 
 def not_null(column: str) -> Rule:
@@ -81,19 +81,19 @@ def unique(column: str) -> Rule:
 
 def in_set(column: str, values: tuple[Any, ...]) -> Rule:
     return expect("ExpectColumnValuesToBeInSet", f"{column} in {{{', '.join(map(str, values))}}}",
-                 column=column, value_set=list(values))
+                  column=column, value_set=list(values))
 
 
 def between(column: str, low: float, high: float) -> Rule:
     return expect("ExpectColumnValuesToBeBetween", f"{column} between {low} and {high}",
-                 column=column, min_value=low, max_value=high)
+                  column=column, min_value=low, max_value=high)
 
 
 def not_before(later: str, earlier: str) -> Rule:
     """`earlier <= later` wherever both are present."""
     return expect("ExpectColumnPairValuesAToBeGreaterThanB", f"{earlier} <= {later}",
-                 column_A=later, column_B=earlier, or_equal=True,
-                 ignore_row_if="either_value_is_missing")
+                  column_A=later, column_B=earlier, or_equal=True,
+                  ignore_row_if="either_value_is_missing")
 
 
 def day_bounds(partition_date: str, now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -106,8 +106,8 @@ def day_bounds(partition_date: str, now: datetime | None = None) -> tuple[dateti
 def created_in_day(partition_date: str, now: datetime | None) -> Rule:
     start, end = day_bounds(partition_date, now)
     return expect("ExpectColumnValuesToBeBetween",
-                 f"created_at inside {partition_date} and not in the future",
-                 column="created_at", min_value=start, max_value=end, strict_max=True)
+                  f"created_at inside {partition_date} and not in the future",
+                  column="created_at", min_value=start, max_value=end, strict_max=True)
 
 
 def ordered_timestamps() -> tuple[Rule, ...]:

@@ -74,9 +74,9 @@ def _feedback_rules(partition_date: str, now: datetime | None) -> tuple[Rule, ..
             not_null("worker_id"), not_null("created_at"), created_in_day(partition_date, now),
             not_null("text"), not_null("source_ids"),
             expect("ExpectColumnValuesToBeBetween", "n_sources >= 1", column="n_sources",
-                  min_value=1),
+                   min_value=1),
             expect("ExpectColumnValuesToNotBeNull", "every review has a rating", column="rating",
-                  row_condition='kind=="review"', condition_parser="pandas"),
+                   row_condition='kind=="review"', condition_parser="pandas"),
             between("rating", RATING_MIN, RATING_MAX), *ordered_timestamps())
 
 
@@ -96,9 +96,9 @@ def classified_feedback_valid(partition_date: str, now: datetime | None = None) 
              *(in_set(c, ASPECT_VALUES) for c in categories),
              not_null("category"), in_set("category", (*categories, "none")),
              expect("ExpectColumnValuesToMatchRegex", "labels are taxonomy categories",
-                   column="labels", regex=key_list_pattern(categories)),
+                    column="labels", regex=key_list_pattern(categories)),
              expect("ExpectColumnValuesToMatchRegex", "subreasons are taxonomy sub-reasons",
-                   column="subreasons", regex=key_list_pattern(taxonomy.subreason_keys)),
+                    column="subreasons", regex=key_list_pattern(taxonomy.subreason_keys)),
              not_null("model_version"))
     return Suite("classified_feedback_valid", "classified_feedback", rules, ("feedback_id",),
                  TIMESTAMP_COLUMNS)
@@ -132,9 +132,9 @@ SUITES = {
 
 def volume_drift(partition_date: str, band: Band) -> Suite:
     rule = expect("ExpectTableRowCountToBeBetween",
-                 f"daily feedback volume within {band.low:.0f}–{band.high:.0f} "
-                 f"(trailing mean {band.mean:.1f} over {band.days} days)",
-                 min_value=int(band.low), max_value=int(band.high + 0.999))
+                  f"daily feedback volume within {band.low:.0f}–{band.high:.0f} "
+                  f"(trailing mean {band.mean:.1f} over {band.days} days)",
+                  min_value=int(band.low), max_value=int(band.high + 0.999))
     return Suite("feedback_volume_drift", "feedback", (rule,), ("feedback_id",),
                  baseline=band.as_dict())
 
@@ -144,8 +144,8 @@ def mean_drift(name: str, asset: str, column: str, band: Band, falling_only: boo
     text = (f"mean {column} >= {band.low:.3f}" if falling_only
             else f"mean {column} within {band.low:.3f}–{band.high:.3f}")
     rule = expect("ExpectColumnMeanToBeBetween",
-                 f"{text} (trailing mean {band.mean:.3f} over {band.days} days)",
-                 column=column, min_value=band.low, max_value=high)
+                  f"{text} (trailing mean {band.mean:.3f} over {band.days} days)",
+                  column=column, min_value=band.low, max_value=high)
     return Suite(name, asset, (rule,), ("feedback_id",), baseline=band.as_dict())
 
 
@@ -160,10 +160,10 @@ def confidence_drift(partition_date: str, band: Band) -> Suite:
 
 def category_mix_drift(partition_date: str, baseline: Mapping[str, float]) -> Suite:
     rule = expect("ExpectColumnKLDivergenceToBeLessThan",
-                 f"category mix close to the trailing {TRAILING_DAYS} days "
-                 f"(KL divergence < {CATEGORY_KL_MAX})",
-                 column="category", threshold=CATEGORY_KL_MAX,
-                 partition_object={"values": list(baseline), "weights": list(baseline.values())})
+                  f"category mix close to the trailing {TRAILING_DAYS} days "
+                  f"(KL divergence < {CATEGORY_KL_MAX})",
+                  column="category", threshold=CATEGORY_KL_MAX,
+                  partition_object={"values": list(baseline), "weights": list(baseline.values())})
     return Suite("category_mix_drift", "classified_feedback", (rule,), ("feedback_id",),
                  baseline={"trailing_shares": dict(baseline)})
 
@@ -177,12 +177,12 @@ def rejected_share(max_share: float, rows: int, allowed_rows: int = 0) -> Suite:
     """At most `max_share` of `rows` rejected, though `allowed_rows` never block (small days)."""
     allowed = max(max_share, allowed_rows / rows) if rows else max_share
     rule = expect("ExpectColumnValuesToNotBeInSet",
-                 f"at most {max_share:.1%} of the day's source rows rejected"
-                 + (f" (or {allowed_rows} rows)" if allowed_rows else ""),
-                 column="outcome", value_set=["rejected"], mostly=max(0.0, 1.0 - allowed))
+                  f"at most {max_share:.1%} of the day's source rows rejected"
+                  + (f" (or {allowed_rows} rows)" if allowed_rows else ""),
+                  column="outcome", value_set=["rejected"], mostly=max(0.0, 1.0 - allowed))
     rule_columns = expect("ExpectColumnValuesToNotBeNull", "every rejected row names its rule",
-                         column="rule", row_condition='outcome=="rejected"',
-                         condition_parser="pandas")
+                          column="rule", row_condition='outcome=="rejected"',
+                          condition_parser="pandas")
     return Suite("feedback_rejected_share", "feedback", (rule, rule_columns), LEDGER_KEYS,
                  context_columns=("rule", "reason"))
 
@@ -190,10 +190,10 @@ def rejected_share(max_share: float, rows: int, allowed_rows: int = 0) -> Suite:
 def reconciliation(explained_rows: int) -> Suite:
     """Source rows (the frame) all accounted for, and their count = Σ n_sources + rejected."""
     every_row = expect("ExpectColumnValuesToBeInSet",
-                      "every source row is classified or rejected",
-                      column="outcome", value_set=["accepted", "rejected"])
+                       "every source row is classified or rejected",
+                       column="outcome", value_set=["accepted", "rejected"])
     count = expect("ExpectTableRowCountToEqual",
-                  f"source rows = sum(classified n_sources) + rejected = {explained_rows}",
-                  value=explained_rows)
+                   f"source rows = sum(classified n_sources) + rejected = {explained_rows}",
+                   value=explained_rows)
     return Suite("classified_feedback_reconciliation", "classified_feedback", (every_row, count),
                  LEDGER_KEYS)
