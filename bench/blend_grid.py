@@ -31,7 +31,7 @@ def aspect_frame(classes: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({a: pd.array(polarity[classes[:, j]], dtype="Float64") for j, a in enumerate(ASPECTS)})
 
 
-def score_point(views: dict, data, weights: tuple[float, float, float]) -> dict[str, float]:
+def score_point(views: dict, data, weights: tuple[float, float, float], cutoff: float = 0.5) -> dict[str, float]:
     """Dev and test measures of one (lexicon view, rules aspects, rules sentiment) point."""
     from nlp.blend import aspect_classes, mix
     from nlp.evaluate import aspect_scores
@@ -46,7 +46,7 @@ def score_point(views: dict, data, weights: tuple[float, float, float]) -> dict[
         out[f"{name}_dev"], out[f"{name}_test"] = right[:half].mean(), right[half:].mean()
     v = views["asap"]
     predicted = aspect_frame(aspect_classes(mix(mix(v.network_aspects, v.lexicon_aspects, lexicon),
-                                                v.rules_aspects, rules_a)))
+                                                v.rules_aspects, rules_a), cutoff))
     dev = np.arange(len(predicted)) < ASAP_DEV_ROWS
     for part, rows in (("dev", dev), ("test", ~dev)):
         scores = aspect_scores(data.aspects[rows].reset_index(drop=True), predicted[rows].reset_index(drop=True))
@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     data, classifier = load_eval(args.eval_dir, args.sample), load_classifier(args.model_dir)
     views = {name: compute_views(classifier, getattr(data, name)["text"].tolist()) for name in ("waimai", "hotel")}
     views["asap"] = compute_views(classifier, data.aspects["text"].tolist())
-    grid = pd.DataFrame([score_point(views, data, w)
+    cutoff = classifier.settings.mention_cutoff
+    grid = pd.DataFrame([score_point(views, data, w, cutoff)
                          for w in itertools.product(LEXICON, RULES_ASPECTS, RULES_SENTIMENT)])
     for part in ("dev", "test"):
         grid[f"mean_{part}"] = grid[[c for c in grid if c.endswith(f"_{part}")]].mean(axis=1)

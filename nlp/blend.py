@@ -44,10 +44,10 @@ class BlendWeights:
                 raise ValueError(f"blend weight {name}={value} is outside [0, 1]")
 
 
-def aspect_classes(aspects: np.ndarray) -> np.ndarray:
-    """(n, 3) class per aspect from (n, 3, 4) probabilities: mentioned when the three polarity
-    classes together outweigh "not mentioned", then the likeliest polarity."""
-    return np.where(aspects[:, :, 0] >= 0.5, 0, 1 + aspects[:, :, 1:].argmax(-1))
+def aspect_classes(aspects: np.ndarray, cutoff: float = 0.5) -> np.ndarray:
+    """(n, 3) class per aspect from (n, 3, 4) probabilities: mentioned when "not mentioned" is below
+    `cutoff` (`NLPSettings.mention_cutoff`), then the likeliest polarity."""
+    return np.where(aspects[:, :, 0] >= cutoff, 0, 1 + aspects[:, :, 1:].argmax(-1))
 
 
 def rule_aspects(analyses: Sequence) -> np.ndarray:

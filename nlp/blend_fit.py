@@ -54,7 +54,8 @@ def fit_on_examples(classifier, examples: Sequence, default: BlendWeights) -> tu
     if not examples:
         return default, {}
     sentiment, classes = label_arrays(examples)
-    return choose_weights(compute_views(classifier, [ex.text for ex in examples]), sentiment, classes, default)
+    return choose_weights(compute_views(classifier, [ex.text for ex in examples]), sentiment, classes, default,
+                          classifier.settings.mention_cutoff)
 
 
 def compute_views(classifier, texts: Sequence[str]) -> Views:
@@ -88,7 +89,7 @@ def sentiment_accuracy(views: Views, labels: np.ndarray, lexicon_view: float, ru
 
 
 def aspect_accuracy(views: Views, classes: np.ndarray, lexicon_view: float, rules: float,
-                    wordbag: float = 0.0) -> float:
+                    wordbag: float = 0.0, cutoff: float = 0.5) -> float:
     """Share of labelled (row, aspect) cells whose blended class (as `to_frame` decides it) is right."""
     known = classes >= 0
     if not known.any():
@@ -96,7 +97,7 @@ def aspect_accuracy(views: Views, classes: np.ndarray, lexicon_view: float, rule
     blended = mix(mix(views.network_aspects, views.lexicon_aspects, lexicon_view), views.rules_aspects, rules)
     if views.wordbag_aspects is not None:
         blended = mix(blended, views.wordbag_aspects, wordbag)
-    predicted = aspect_classes(blended)
+    predicted = aspect_classes(blended, cutoff)
     return float((predicted[known] == classes[known]).mean())
 
 
@@ -112,7 +113,7 @@ def _best(score: Callable[[float, float], float], rules_grid: Sequence[float],
 
 
 def choose_weights(views: Views, sentiment: np.ndarray, aspect_classes: np.ndarray,
-                   default: BlendWeights) -> tuple[BlendWeights, dict[str, float]]:
+                   default: BlendWeights, cutoff: float = 0.5) -> tuple[BlendWeights, dict[str, float]]:
     """The grid point with the best mean of the measurable accuracies; `default` when none is."""
     n_sentiment = int((sentiment != 0).sum())
     n_aspects = int((aspect_classes >= 0).any(1).sum())
@@ -132,7 +133,8 @@ def choose_weights(views: Views, sentiment: np.ndarray, aspect_classes: np.ndarr
                 lambda r, w: sentiment_accuracy(views, sentiment, lexicon_view, r, w), RULES_SENTIMENT_GRID, bag_s)
         if fit_a:
             scores["aspect_acc"], rules_a, wordbag_a = _best(
-                lambda r, w: aspect_accuracy(views, aspect_classes, lexicon_view, r, w), RULES_ASPECTS_GRID, bag_a)
+                lambda r, w: aspect_accuracy(views, aspect_classes, lexicon_view, r, w, cutoff),
+                RULES_ASPECTS_GRID, bag_a)
         score = float(np.mean(list(scores.values())))
         if best is None or score > best[0] + 1e-9:  # strict: ties keep the earlier, smaller shares
             best = (score, BlendWeights(lexicon_view, rules_a, rules_s, wordbag_a, wordbag_s), scores)

@@ -65,6 +65,10 @@ class NLPSettings:
     quantize: bool = True  # int8 dynamic quantization of the Linear layers at load (CPU inference)
     num_threads: int = field(default_factory=default_num_threads)  # torch threads at inference
     subreason_threshold: float = 0.4
+    # an aspect is mentioned when its "not mentioned" probability is below this, i.e. the three
+    # polarity classes together reach 1 - cutoff; 0.5 before session 6, 0.4 chosen on the dev halves
+    # of ../shared/eval (docs/classifier.md, "Mention cutoff"): a stray target word is not a mention
+    mention_cutoff: float = 0.4
     # --- blend of the network with the lexicon (nlp.blend; defaults chosen on the dev halves of
     # ../shared/eval, docs/classifier.md; `feedback train --data` re-chooses them on held-out user rows) ---
     blend_lexicon_view: float = 0.75  # share of the network's lexicon-only view (0.5 before session 5)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlp.blend import BlendWeights, mix, rule_aspects, rule_sentiment
+from nlp.blend import BlendWeights, aspect_classes, mix, rule_aspects, rule_sentiment
 from nlp.blend_fit import MIN_ROWS, Views, choose_weights, label_arrays
 from nlp.corpus import Example
 from nlp.evidence import analyse
@@ -42,6 +42,30 @@ def test_mix_and_weights_validation():
     assert np.allclose(mix(a, b, 0.25), 0.25)
     with pytest.raises(ValueError, match="rules_aspects"):
         BlendWeights(rules_aspects=1.5)
+
+
+def test_mention_cutoff_needs_the_polarity_classes_to_reach_the_rest():
+    # attitude: 45 % "not mentioned", complaint likeliest; logistics: 35 %; skill: 70 %
+    aspects = np.array([[[0.45, 0.30, 0.15, 0.10], [0.35, 0.05, 0.20, 0.40], [0.70, 0.10, 0.10, 0.10]]])
+    assert aspect_classes(aspects).tolist() == [[1, 3, 0]]  # the cut of 0.5 used before session 6
+    assert aspect_classes(aspects, 0.4).tolist() == [[0, 3, 0]]
+    assert NLPSettings().mention_cutoff == 0.4
+
+
+def test_a_card_without_a_mention_cutoff_reads_with_the_current_default(tiny_model_dir: Path, tmp_path: Path):
+    import shutil
+
+    from nlp.classify import FeedbackClassifier
+
+    old = tmp_path / "old_model"
+    shutil.copytree(tiny_model_dir, old)
+    card = json.loads((old / "card.json").read_text(encoding="utf-8"))
+    card["settings"].pop("mention_cutoff", None)
+    (old / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    assert FeedbackClassifier.load(old).settings.mention_cutoff == NLPSettings().mention_cutoff
+    card["settings"]["mention_cutoff"] = 0.5
+    (old / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    assert FeedbackClassifier.load(old).settings.mention_cutoff == 0.5
 
 
 def test_classifier_blend_off_is_the_network_and_full_rules_are_the_rules(tiny_model_dir: Path):
