@@ -99,3 +99,34 @@ def test_own_data_path_reports_the_whole_and_its_parts(tmp_path: Path, monkeypat
     assert set(scores) == {"ours", "network", "wordbag"}
     assert all(0.0 <= v <= 1.0 for v in scores.values())
     assert scores["wordbag"] >= 0.9  # the user's own phrases, seen in training, read right
+
+
+def _bench_module(name: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).parents[2] / f"bench/{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_zero_shot_ceiling_sweeps_thresholds_and_counts_opposed_misses(tiny_model_dir: Path, tmp_path: Path,
+                                                                       capsys):
+    import numpy as np
+
+    ceiling = _bench_module("zero_shot_ceiling")
+    assert ceiling.main(["--eval-dir", str(tmp_path / "absent")]) == 0
+    assert "skipped" in capsys.readouterr().out
+    scores = {"a": np.array([0.3, -0.2, 0.1, -0.6])}
+    labels = {"a": np.array([True, False, False, True])}
+    table = ceiling.sweep(scores, labels)
+    assert table.set_index("threshold").loc[0.0, "a"] == 0.5
+    assert table.set_index("threshold").loc[0.1, "a"] == 0.75  # 0.1 > 0.1 is false: the third is right now
+    # misses at 0: the third (negative, read +0.1) and the fourth (positive, read -0.6); only the
+    # fourth has strong lexicon evidence against its label
+    assert ceiling.opposed_misses(scores["a"], np.array([0.5, 0.0, 0.2, -0.8]), labels["a"]) == (2, 1)
+    root = _fake_eval(tmp_path / "eval")
+    assert ceiling.main(["--eval-dir", str(root), "--model-dir", str(tiny_model_dir), "--sample", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "accuracy by threshold" in out and "waimai: positive share 0.500" in out and "hotel:" in out
+    assert "ASAP mention F1" in out and "attitude: 3 of 6 reviews mentioned" in out
