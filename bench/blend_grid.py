@@ -31,7 +31,7 @@ def aspect_frame(classes: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({a: pd.array(polarity[classes[:, j]], dtype="Float64") for j, a in enumerate(ASPECTS)})
 
 
-def score_point(views: dict, data, weights: tuple[float, float, float], cutoff: float = 0.5) -> dict[str, float]:
+def score_point(views: dict, data, weights: tuple[float, float, float], cutoff: float) -> dict[str, float]:
     """Dev and test measures of one (lexicon view, rules aspects, rules sentiment) point."""
     from nlp.blend import aspect_classes, mix
     from nlp.evaluate import aspect_scores

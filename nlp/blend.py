@@ -44,7 +44,7 @@ class BlendWeights:
                 raise ValueError(f"blend weight {name}={value} is outside [0, 1]")
 
 
-def aspect_classes(aspects: np.ndarray, cutoff: float = 0.5) -> np.ndarray:
+def aspect_classes(aspects: np.ndarray, cutoff: float) -> np.ndarray:
     """(n, 3) class per aspect from (n, 3, 4) probabilities: mentioned when "not mentioned" is below
     `cutoff` (`NLPSettings.mention_cutoff`), then the likeliest polarity."""
     return np.where(aspects[:, :, 0] >= cutoff, 0, 1 + aspects[:, :, 1:].argmax(-1))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nlp.blend import BlendWeights, aspect_classes, mix, rule_aspects, rule_sentiment
+from nlp.settings import NLPSettings
 
 LEXICON_VIEW_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
 RULES_ASPECTS_GRID = (0.0, 0.2, 0.3, 0.4)
@@ -89,7 +90,7 @@ def sentiment_accuracy(views: Views, labels: np.ndarray, lexicon_view: float, ru
 
 
 def aspect_accuracy(views: Views, classes: np.ndarray, lexicon_view: float, rules: float,
-                    wordbag: float = 0.0, cutoff: float = 0.5) -> float:
+                    wordbag: float = 0.0, cutoff: float = NLPSettings.mention_cutoff) -> float:
     """Share of labelled (row, aspect) cells whose blended class (as `to_frame` decides it) is right."""
     known = classes >= 0
     if not known.any():
@@ -112,8 +113,8 @@ def _best(score: Callable[[float, float], float], rules_grid: Sequence[float],
     return best
 
 
-def choose_weights(views: Views, sentiment: np.ndarray, aspect_classes: np.ndarray,
-                   default: BlendWeights, cutoff: float = 0.5) -> tuple[BlendWeights, dict[str, float]]:
+def choose_weights(views: Views, sentiment: np.ndarray, aspect_classes: np.ndarray, default: BlendWeights,
+                   cutoff: float = NLPSettings.mention_cutoff) -> tuple[BlendWeights, dict[str, float]]:
     """The grid point with the best mean of the measurable accuracies; `default` when none is."""
     n_sentiment = int((sentiment != 0).sum())
     n_aspects = int((aspect_classes >= 0).any(1).sum())

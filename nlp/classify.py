@@ -181,7 +181,7 @@ class FeedbackClassifier:
         analyses = analyse_many(texts)
         probs = self.probabilities(texts, analyses)
         return to_frame(probs, self.subreasons, self.settings.subreason_threshold,
-                        analyses if with_evidence else None, self.settings.mention_cutoff)
+                        analyses if with_evidence else None, mention_cutoff=self.settings.mention_cutoff)
 
 
 def quantized(model):
@@ -197,7 +197,7 @@ def quantized(model):
 
 
 def to_frame(probs: Probabilities, subreasons: list[str], threshold: float,
-             analyses: list | None = None, mention_cutoff: float = 0.5) -> pd.DataFrame:
+             analyses: list | None = None, *, mention_cutoff: float) -> pd.DataFrame:
     """Turn head probabilities into the contract's columns (evidence from `analyses` when given)."""
     from nlp.blend import aspect_classes
 

@@ -47,7 +47,7 @@ def test_mix_and_weights_validation():
 def test_mention_cutoff_needs_the_polarity_classes_to_reach_the_rest():
     # attitude: 45 % "not mentioned", complaint likeliest; logistics: 35 %; skill: 70 %
     aspects = np.array([[[0.45, 0.30, 0.15, 0.10], [0.35, 0.05, 0.20, 0.40], [0.70, 0.10, 0.10, 0.10]]])
-    assert aspect_classes(aspects).tolist() == [[1, 3, 0]]  # the cut of 0.5 used before session 6
+    assert aspect_classes(aspects, 0.5).tolist() == [[1, 3, 0]]  # the cut of 0.5 used before session 6
     assert aspect_classes(aspects, 0.4).tolist() == [[0, 3, 0]]
     assert NLPSettings().mention_cutoff == 0.4
 
