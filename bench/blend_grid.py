@@ -33,20 +33,18 @@ def aspect_frame(classes: np.ndarray) -> pd.DataFrame:
 
 def score_point(views: dict, data, weights: tuple[float, float, float], cutoff: float) -> dict[str, float]:
     """Dev and test measures of one (lexicon view, rules aspects, rules sentiment) point."""
-    from nlp.blend import aspect_classes, mix
+    from nlp.blend import aspect_classes
+    from nlp.blend_fit import blended_aspects, blended_sentiment
     from nlp.evaluate import aspect_scores
 
     lexicon, rules_a, rules_s = weights
     out = {"lexicon_view": lexicon, "rules_aspects": rules_a, "rules_sentiment": rules_s}
     for name in ("waimai", "hotel"):
-        v = views[name]
-        sent = mix(mix(v.network_sentiment, v.lexicon_sentiment, lexicon), v.rules_sentiment, rules_s)
+        sent = blended_sentiment(views[name], lexicon, rules_s)
         right = (sent[:, 2] - sent[:, 0] > 0) == (getattr(data, name)["label"].to_numpy() == 1)
         half = len(right) // 2
         out[f"{name}_dev"], out[f"{name}_test"] = right[:half].mean(), right[half:].mean()
-    v = views["asap"]
-    predicted = aspect_frame(aspect_classes(mix(mix(v.network_aspects, v.lexicon_aspects, lexicon),
-                                                v.rules_aspects, rules_a), cutoff))
+    predicted = aspect_frame(aspect_classes(blended_aspects(views["asap"], lexicon, rules_a), cutoff))
     dev = np.arange(len(predicted)) < ASAP_DEV_ROWS
     for part, rows in (("dev", dev), ("test", ~dev)):
         scores = aspect_scores(data.aspects[rows].reset_index(drop=True), predicted[rows].reset_index(drop=True))

@@ -30,11 +30,10 @@ ABSENT_BELOW = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
 def blended_scores(views, settings) -> tuple[np.ndarray, np.ndarray]:
     """(shipped blended sentiment, rules' sentiment) per text, as `predict` mixes them."""
-    from nlp.blend import mix
+    from nlp.blend_fit import blended_sentiment
 
     weights = settings.blend_weights()
-    sent = mix(mix(views.network_sentiment, views.lexicon_sentiment, weights.lexicon_view),
-               views.rules_sentiment, weights.rules_sentiment)
+    sent = blended_sentiment(views, weights.lexicon_view, weights.rules_sentiment)
     return sent[:, 2] - sent[:, 0], views.rules_sentiment[:, 2] - views.rules_sentiment[:, 0]
 
 
@@ -82,14 +81,12 @@ def explicit_false_mentions(texts: list[str], aspects: np.ndarray, gold: dict[st
 
 def report_aspects(classifier, data) -> None:
     """The ASAP half of the report: mention F1 by cut, false mentions with an explicit opinion."""
-    from nlp.blend import mix
-    from nlp.blend_fit import compute_views
+    from nlp.blend_fit import blended_aspects, compute_views
     from nlp.evaluate import NOT_MENTIONED
 
     texts = data.aspects["text"].tolist()
     views, weights = compute_views(classifier, texts), classifier.settings.blend_weights()
-    aspects = mix(mix(views.network_aspects, views.lexicon_aspects, weights.lexicon_view),
-                  views.rules_aspects, weights.rules_aspects)
+    aspects = blended_aspects(views, weights.lexicon_view, weights.rules_aspects)
     gold = {a: data.aspects[a].to_numpy() != NOT_MENTIONED for a in ("attitude", "logistics")}
     cutoff = classifier.settings.mention_cutoff
     print(f'\nASAP mention F1 by the "not mentioned" cut (shipped: {cutoff}):')

@@ -75,16 +75,29 @@ def compute_views(classifier, texts: Sequence[str]) -> Views:
                  bag.aspects if bag else None, bag.sentiment if bag else None)
 
 
+def blended_sentiment(views: Views, lexicon_view: float, rules: float, wordbag: float = 0.0) -> np.ndarray:
+    """(n, 3) sentiment shares of the views mixed as `FeedbackClassifier` mixes them."""
+    blended = mix(mix(views.network_sentiment, views.lexicon_sentiment, lexicon_view), views.rules_sentiment, rules)
+    if views.wordbag_sentiment is not None:
+        blended = mix(blended, views.wordbag_sentiment, wordbag)
+    return blended
+
+
+def blended_aspects(views: Views, lexicon_view: float, rules: float, wordbag: float = 0.0) -> np.ndarray:
+    """(n, 3, 4) aspect probabilities of the views mixed as `FeedbackClassifier` mixes them."""
+    blended = mix(mix(views.network_aspects, views.lexicon_aspects, lexicon_view), views.rules_aspects, rules)
+    if views.wordbag_aspects is not None:
+        blended = mix(blended, views.wordbag_aspects, wordbag)
+    return blended
+
+
 def sentiment_accuracy(views: Views, labels: np.ndarray, lexicon_view: float, rules: float,
                        wordbag: float = 0.0) -> float:
     """Share of rows labelled -1 / 1 whose blended sentiment has the same sign (0 rows are skipped)."""
     polar = labels != 0
     if not polar.any():
         return float("nan")
-    blended = mix(mix(views.network_sentiment, views.lexicon_sentiment, lexicon_view),
-                  views.rules_sentiment, rules)
-    if views.wordbag_sentiment is not None:
-        blended = mix(blended, views.wordbag_sentiment, wordbag)
+    blended = blended_sentiment(views, lexicon_view, rules, wordbag)
     positive = blended[:, 2] - blended[:, 0] > 0
     return float((positive[polar] == (labels[polar] > 0)).mean())
 
@@ -95,10 +108,7 @@ def aspect_accuracy(views: Views, classes: np.ndarray, lexicon_view: float, rule
     known = classes >= 0
     if not known.any():
         return float("nan")
-    blended = mix(mix(views.network_aspects, views.lexicon_aspects, lexicon_view), views.rules_aspects, rules)
-    if views.wordbag_aspects is not None:
-        blended = mix(blended, views.wordbag_aspects, wordbag)
-    predicted = aspect_classes(blended, cutoff)
+    predicted = aspect_classes(blended_aspects(views, lexicon_view, rules, wordbag), cutoff)
     return float((predicted[known] == classes[known]).mean())
 
 
