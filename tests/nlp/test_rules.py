@@ -93,6 +93,26 @@ def test_home_service_phrasings():
             assert sub in row["subreasons"].split(";"), (text, row["subreasons"])
 
 
+def test_no_shows_early_leaving_rescheduling_and_short_deliveries():
+    cases = {
+        "约好的钟点工放了我们鸽子，打电话也不接": ("logistics", -1, "logistics.no_show"),
+        "说好四个小时，两位阿姨干了两个多小时就走了": ("logistics", -1, "logistics.left_early"),
+        "保洁员到点前就说家里有事要先走": ("logistics", -1, "logistics.left_early"),
+        "前一天晚上才通知说要换时间，太耽误事了": ("logistics", -1, "logistics.rescheduled"),
+        "少送了一份米饭，筷子也没给": ("logistics", -1, "logistics.missing_tools"),
+        "菜送错了，跟订单上的不一样": ("logistics", -1, "logistics.missing_tools"),
+        "下雨天还送得十分快，谢谢骑手": ("logistics", 1, None),
+        "外卖一刻钟就送到了，还是热的": ("logistics", 1, None),
+    }
+    df = RuleClassifier().predict(list(cases))
+    for (text, (cat, label, sub)), (_, row) in zip(cases.items(), df.iterrows()):
+        assert row[cat] == label, (text, row.to_dict())
+        if sub:
+            assert sub in row["subreasons"].split(";"), (text, row["subreasons"])
+    mopped = _one("地拖得很干净")  # 拖 of mopping is not a delay (拖到中午)
+    assert mopped["skill"] == 1 and pd.isna(mopped["logistics"])
+
+
 def test_mediocre_attitude_is_a_neutral_mention():
     texts = ["态度一般般", "态度一般", "服务一般", "阿姨服务态度一般般，打扫得挺干净", "阿姨态度比较一般"]
     df = RuleClassifier().predict(texts)
