@@ -93,7 +93,8 @@ def test_home_service_phrasings():
             assert sub in row["subreasons"].split(";"), (text, row["subreasons"])
 
 
-def test_no_shows_early_leaving_rescheduling_and_short_deliveries():
+def test_phrasings_our_own_generator_uses():
+    """No-shows, leaving early, late notice, short deliveries, ignored instructions, surprise charges."""
     cases = {
         "约好的钟点工放了我们鸽子，打电话也不接": ("logistics", -1, "logistics.no_show"),
         "说好四个小时，两位阿姨干了两个多小时就走了": ("logistics", -1, "logistics.left_early"),
@@ -103,6 +104,10 @@ def test_no_shows_early_leaving_rescheduling_and_short_deliveries():
         "菜送错了，跟订单上的不一样": ("logistics", -1, "logistics.missing_tools"),
         "下雨天还送得十分快，谢谢骑手": ("logistics", 1, None),
         "外卖一刻钟就送到了，还是热的": ("logistics", 1, None),
+        "交代的事情阿姨全当耳边风": ("attitude", -1, "attitude.careless_attitude"),
+        "说好的价格，师傅到了又说要加三百": ("attitude", -1, "attitude.tip_or_extra_charge"),
+        "地拖完还是黏脚": ("skill", -1, "skill.not_clean"),
+        "阿姨做的饭吃出了头发": ("skill", -1, "skill.cooking"),
     }
     df = RuleClassifier().predict(list(cases))
     for (text, (cat, label, sub)), (_, row) in zip(cases.items(), df.iterrows()):
