@@ -154,3 +154,17 @@ def test_load_with_lexicon_override(tmp_path):
     assert custom.predict(["阿姨一直阴着脸"]).loc[0, "attitude"] == -1
     assert RuleClassifier.load(tmp_path / "missing").version == RuleClassifier().version
     shutil.rmtree(dst)
+
+
+def test_household_rubbish_is_not_an_insult():
+    for text in ("阿姨走之前把垃圾扔掉了", "顺手倒了垃圾", "垃圾桶也清理干净了", "垃圾分类做得很好"):
+        assert _one(text)["sentiment"] >= 0, text
+    assert _one("服务太垃圾了")["attitude"] == -1
+    assert _one("真垃圾，再也不约了")["sentiment"] < 0
+    assert _one("忘了倒垃圾")["skill"] == -1
+
+
+def test_meals_that_never_came_or_did_not_feed():
+    assert _one("到现在也没有收到，从12点等到现在")["logistics"] == -1
+    for text in ("米饭没吃饱", "几乎没什么肉", "面送来都成一团了", "不会再有下次了"):
+        assert _one(text)["sentiment"] < 0, text
