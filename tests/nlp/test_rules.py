@@ -10,6 +10,15 @@ def _one(text):
     return RuleClassifier().predict([text]).iloc[0]
 
 
+def _assert_cases(cases: dict[str, tuple[str, int, str | None]]) -> None:
+    """Each text's category has the label, and the sub-reason when one is given."""
+    df = RuleClassifier().predict(list(cases))
+    for (text, (cat, label, sub)), (_, row) in zip(cases.items(), df.iterrows()):
+        assert row[cat] == label, (text, row.to_dict())
+        if sub:
+            assert sub in row["subreasons"].split(";"), (text, row["subreasons"])
+
+
 def test_columns_and_types():
     clf = RuleClassifier.load()
     df = clf.predict(["阿姨迟到了一个小时，还一直玩手机", "", None, "很好"])
@@ -61,11 +70,7 @@ def test_more_clear_cases():
         "上菜太慢了，等了40分钟": ("logistics", -1, "logistics.late"),
         "师傅很专业，油烟机洗得很干净": ("skill", 1, None),
     }
-    df = RuleClassifier().predict(list(cases))
-    for (text, (cat, label, sub)), (_, row) in zip(cases.items(), df.iterrows()):
-        assert row[cat] == label, (text, row.to_dict())
-        if sub:
-            assert sub in row["subreasons"].split(";"), (text, row["subreasons"])
+    _assert_cases(cases)
 
 
 def test_mixed_review_keeps_both_sides():
@@ -86,11 +91,7 @@ def test_home_service_phrasings():
         "不迟到不早退，家里收拾得整整齐齐": ("logistics", 1, None),
         "育儿嫂带孩子的时候一直在玩手机，孩子摔了都不知道": ("attitude", -1, "attitude.phone_use"),
     }
-    df = RuleClassifier().predict(list(cases))
-    for (text, (cat, label, sub)), (_, row) in zip(cases.items(), df.iterrows()):
-        assert row[cat] == label, (text, row.to_dict())
-        if sub:
-            assert sub in row["subreasons"].split(";"), (text, row["subreasons"])
+    _assert_cases(cases)
 
 
 def test_phrasings_our_own_generator_uses():
@@ -109,11 +110,7 @@ def test_phrasings_our_own_generator_uses():
         "地拖完还是黏脚": ("skill", -1, "skill.not_clean"),
         "阿姨做的饭吃出了头发": ("skill", -1, "skill.cooking"),
     }
-    df = RuleClassifier().predict(list(cases))
-    for (text, (cat, label, sub)), (_, row) in zip(cases.items(), df.iterrows()):
-        assert row[cat] == label, (text, row.to_dict())
-        if sub:
-            assert sub in row["subreasons"].split(";"), (text, row["subreasons"])
+    _assert_cases(cases)
     mopped = _one("地拖得很干净")  # 拖 of mopping is not a delay (拖到中午)
     assert mopped["skill"] == 1 and pd.isna(mopped["logistics"])
 
