@@ -12,6 +12,9 @@ characters mislead it more often than the lexicon does. Three views of each text
 * for a model retrained on a company's own rows, a word bag of that company's wording
   (`nlp.wordbag`), mixed in last.
 
+A text in which the lexicon finds no sentiment word at all is read as neutral before the word bag
+mixes in (`NLPSettings.neutral_without_evidence`): there the network has only its training bias.
+
 Weights live in `NLPSettings` (saved in the model card, so a model keeps the blend it was measured
 with); `bench/evaluate_classifier.py` prints each view beside the blend.
 """
@@ -76,6 +79,21 @@ def rule_sentiment(analyses: Sequence) -> np.ndarray:
     score = np.asarray([a.sentiment for a in analyses], dtype=np.float32).reshape(-1)
     score = np.clip(score, -1.0, 1.0)
     return np.stack([np.maximum(-score, 0.0), 1.0 - np.abs(score), np.maximum(score, 0.0)], axis=-1)
+
+
+def without_sentiment_evidence(analyses: Sequence) -> np.ndarray:
+    """(n,) True where the reading found no sentiment word (no term with a non-zero value)."""
+    return np.fromiter((not any(value for _, value in a.sentiment_terms) for a in analyses),
+                       dtype=bool, count=len(analyses))
+
+
+def neutral_where(sentiment: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """`sentiment` (n, 3) with the `rows` set to neutral (0, 1, 0); the input itself when none are."""
+    if not rows.any():
+        return sentiment
+    out = sentiment.copy()
+    out[rows] = (0.0, 1.0, 0.0)
+    return out
 
 
 def mix(full: np.ndarray, other: np.ndarray, weight: float) -> np.ndarray:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nlp.blend import BlendWeights, aspect_classes, mix, rule_aspects, rule_sentiment
+from nlp.blend import (BlendWeights, aspect_classes, mix, neutral_where, rule_aspects, rule_sentiment,
+                       without_sentiment_evidence)
 from nlp.settings import NLPSettings
 
 LEXICON_VIEW_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -35,6 +36,7 @@ class Views:
     rules_sentiment: np.ndarray
     wordbag_aspects: np.ndarray | None = None  # only for a model with a user word bag
     wordbag_sentiment: np.ndarray | None = None
+    neutral_rows: np.ndarray | None = None  # texts without sentiment evidence, when the model reads them as neutral
 
 
 def label_arrays(examples: Sequence) -> tuple[np.ndarray, np.ndarray]:
@@ -70,14 +72,17 @@ def compute_views(classifier, texts: Sequence[str]) -> Views:
     network = classifier.network_probabilities(texts, analyses, features)
     lexicon = classifier.lexicon_probabilities(features) or network
     bag = classifier.wordbag_probabilities(texts)
+    neutral = without_sentiment_evidence(analyses) if classifier.settings.neutral_without_evidence else None
     return Views(network.aspects, network.sentiment, lexicon.aspects, lexicon.sentiment,
                  rule_aspects(analyses), rule_sentiment(analyses),
-                 bag.aspects if bag else None, bag.sentiment if bag else None)
+                 bag.aspects if bag else None, bag.sentiment if bag else None, neutral)
 
 
 def blended_sentiment(views: Views, lexicon_view: float, rules: float, wordbag: float = 0.0) -> np.ndarray:
     """(n, 3) sentiment shares of the views mixed as `FeedbackClassifier` mixes them."""
     blended = mix(mix(views.network_sentiment, views.lexicon_sentiment, lexicon_view), views.rules_sentiment, rules)
+    if views.neutral_rows is not None:
+        blended = neutral_where(blended, views.neutral_rows)
     if views.wordbag_sentiment is not None:
         blended = mix(blended, views.wordbag_sentiment, wordbag)
     return blended

@@ -117,7 +117,8 @@ class FeedbackClassifier:
 
     def _blend(self, texts: list[str], network: Probabilities, analyses: list,
                features: np.ndarray) -> Probabilities:
-        from nlp.blend import mix, rule_aspects, rule_sentiment, rule_subreasons
+        from nlp.blend import (mix, neutral_where, rule_aspects, rule_sentiment, rule_subreasons,
+                               without_sentiment_evidence)
 
         weights = self.settings.blend_weights()
         if not analyses:
@@ -131,9 +132,11 @@ class FeedbackClassifier:
         # the rules count at all: the cue is its evidence, and the network misses rare ones
         subreasons = (np.maximum(network.subreasons, rule_subreasons(analyses, self.subreasons))
                       if weights.rules_aspects else network.subreasons)
+        sentiment = mix(network.sentiment, rule_sentiment(analyses), weights.rules_sentiment)
+        if self.settings.neutral_without_evidence:
+            sentiment = neutral_where(sentiment, without_sentiment_evidence(analyses))
         blended = Probabilities(mix(network.aspects, rule_aspects(analyses), weights.rules_aspects),
-                                subreasons,
-                                mix(network.sentiment, rule_sentiment(analyses), weights.rules_sentiment))
+                                subreasons, sentiment)
         return self._mix_wordbag(texts, blended)
 
     def _mix_wordbag(self, texts: list[str], blended: Probabilities) -> Probabilities:

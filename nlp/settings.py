@@ -69,6 +69,10 @@ class NLPSettings:
     # polarity classes together reach 1 - cutoff; 0.5 before session 6, 0.4 chosen on the dev halves
     # of ../shared/eval (docs/classifier.md, "Mention cutoff"): a stray target word is not a mention
     mention_cutoff: float = 0.4
+    # a text in which the lexicon finds no sentiment word at all gets sentiment 0 (neutral): the
+    # network alone is no better than a constant on such texts (session 8, docs/classifier.md), and a
+    # polarity the product cannot back with a word is not one HR should act on
+    neutral_without_evidence: bool = True
     # --- blend of the network with the lexicon (nlp.blend; defaults chosen on the dev halves of
     # ../shared/eval, docs/classifier.md; `feedback train --data` re-chooses them on held-out user rows) ---
     blend_lexicon_view: float = 0.75  # share of the network's lexicon-only view (0.5 before session 5)
@@ -96,9 +100,9 @@ class NLPSettings:
                             self.blend_wordbag_aspects, self.blend_wordbag_sentiment)
 
     def without_blend(self) -> "NLPSettings":
-        """A copy whose output is the network alone (every blend share 0), for comparisons."""
+        """A copy whose output is the network alone (every blend share 0, no lexicon rule), for comparisons."""
         return replace(self, blend_lexicon_view=0.0, blend_rules_aspects=0.0, blend_rules_sentiment=0.0,
-                       blend_wordbag_aspects=0.0, blend_wordbag_sentiment=0.0)
+                       blend_wordbag_aspects=0.0, blend_wordbag_sentiment=0.0, neutral_without_evidence=False)
 
     def with_overrides(self, **overrides: Any) -> "NLPSettings":
         """A copy with some fields replaced (None values are ignored)."""

@@ -161,3 +161,36 @@ def test_choose_weights_takes_the_word_bag_when_it_reads_the_users_rows_best():
     chosen, scores = choose_weights(with_bag, sentiment, classes, BlendWeights(0.5, 0.3, 0.25))
     assert chosen.wordbag_sentiment >= 0.75 and scores["sentiment_acc"] == 1.0
     assert chosen.wordbag_aspects == 0.0  # no aspect labels and no aspect bag: default kept
+
+
+SILENT = ["阿姨下午两点到的，做了三个小时", "一份宫保鸡丁，两碗米饭"]  # no sentiment word at all
+SPOKEN = ["阿姨打扫得特别干净，很满意", "好的，不好"]  # evidence, even when it cancels out
+
+
+def test_without_sentiment_evidence_means_no_sentiment_word_not_a_zero_sum():
+    from nlp.blend import neutral_where, without_sentiment_evidence
+
+    rows = without_sentiment_evidence([analyse(t) for t in SILENT + SPOKEN])
+    assert rows.tolist() == [True, True, False, False]
+    sentiment = np.array([[0.7, 0.1, 0.2], [0.1, 0.1, 0.8]], dtype=np.float32)
+    assert neutral_where(sentiment, np.array([False, False])) is sentiment
+    assert np.allclose(neutral_where(sentiment, np.array([False, True])), [[0.7, 0.1, 0.2], [0.0, 1.0, 0.0]])
+
+
+def test_a_text_without_sentiment_words_reads_neutral_unless_switched_off(tiny_model_dir: Path):
+    from nlp.blend_fit import blended_sentiment, compute_views
+    from nlp.classify import FeedbackClassifier
+    from nlp.text import normalise
+
+    clf = FeedbackClassifier.load(tiny_model_dir)
+    assert clf.settings.neutral_without_evidence
+    texts = [normalise(t) for t in SILENT + SPOKEN]
+    ours = clf.predict(texts)["sentiment"].tolist()
+    assert ours[:2] == [0.0, 0.0] and ours[2] > 0
+    plain = FeedbackClassifier(clf.model, clf.tokenizer, replace(clf.settings, neutral_without_evidence=False))
+    assert plain.predict(texts)["sentiment"].iloc[:2].abs().min() > 0  # the network's own guess
+    assert not clf.settings.without_blend().neutral_without_evidence
+    # the views that choose a blend on user rows see the same sentiment as predict
+    views, weights = compute_views(clf, texts), clf.settings.blend_weights()
+    assert np.allclose(blended_sentiment(views, weights.lexicon_view, weights.rules_sentiment),
+                       clf.probabilities(texts).sentiment, atol=1e-6)
