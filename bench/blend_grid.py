@@ -20,7 +20,6 @@ import pandas as pd
 LEXICON = (0.0, 0.25, 0.5, 0.75, 1.0)
 RULES_ASPECTS = (0.0, 0.2, 0.3, 0.4, 0.45, 0.5)
 RULES_SENTIMENT = (0.0, 0.25, 0.5, 0.75, 1.0)
-ASAP_DEV_ROWS = 200  # train_sample + dev_sample come first in nlp.evaluate.load_eval
 
 
 def aspect_frame(classes: np.ndarray) -> pd.DataFrame:
@@ -35,6 +34,7 @@ def score_point(views: dict, data, weights: tuple[float, float, float], cutoff: 
     """Dev and test measures of one (lexicon view, rules aspects, rules sentiment) point."""
     from nlp.blend import aspect_classes
     from nlp.blend_fit import blended_aspects, blended_sentiment
+    from nlp.eval_splits import ASAP_DEV_ROWS
     from nlp.evaluate import aspect_scores
 
     lexicon, rules_a, rules_s = weights

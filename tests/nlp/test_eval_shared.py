@@ -130,3 +130,43 @@ def test_zero_shot_ceiling_sweeps_thresholds_and_counts_opposed_misses(tiny_mode
     out = capsys.readouterr().out
     assert "accuracy by threshold" in out and "waimai: positive share 0.500" in out and "hotel:" in out
     assert "ASAP mention F1" in out and "attitude: 3 of 6 reviews mentioned" in out
+
+
+def test_tuning_parts_cover_every_row_once(tmp_path: Path):
+    from nlp.eval_splits import asap_parts, sentiment_parts
+
+    data = load_eval(_fake_eval(tmp_path))
+    parts = sentiment_parts(data.waimai)
+    assert [len(parts[p]) for p in ("dev", "test", "untouched")] == [10, 10, 0]  # 20 rows < the 3,000 sample
+    assert sorted(pd.concat(parts.values()).index) == list(range(20))
+    assert [len(p) for p in asap_parts(data.aspects).values()] == [6, 0]
+
+
+def test_tuning_parts_of_the_real_files_match_the_tuning_sample():
+    from nlp.eval_splits import sentiment_parts
+    from nlp.evaluate import DEFAULT_EVAL_DIR
+
+    root = Path(__file__).parents[2] / DEFAULT_EVAL_DIR
+    if not eval_available(root):
+        pytest.skip("no ../shared/eval on this machine")
+    whole, tuned = load_eval(root), load_eval(root, sample=3000)
+    parts = sentiment_parts(whole.waimai)
+    assert parts["dev"]["text"].tolist() == tuned.waimai["text"].iloc[:1500].tolist()
+    assert parts["test"]["text"].tolist() == tuned.waimai["text"].iloc[1500:].tolist()
+    assert len(parts["untouched"]) == len(whole.waimai) - 3000
+    assert not set(parts["untouched"].index) & set(parts["dev"].index)
+
+
+@pytest.mark.slow
+def test_split_table_scores_each_part(tiny_model_dir: Path, tmp_path: Path):
+    from nlp.eval_splits import run_split_evaluation
+
+    table = run_split_evaluation(_fake_eval(tmp_path), tiny_model_dir, progress=lambda line: None)
+    lines = table.splitlines()
+    assert lines[0].startswith("| measure | ours: dev | ours: test | ours: untouched | rules: dev")
+    cells = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]] for line in lines[2:8]}
+    # the rules read the four fake reviews right; the 20-row files have no untouched rows, ASAP no test rows
+    assert cells["waimai acc"][3:] == ["1.000", "1.000", "—"] and cells["waimai acc"][2] == "—"
+    assert cells["ASAP attitude complaint F1"][3:] == ["1.000", "—", "—"]
+    assert all(0.0 <= float(c) <= 1.0 for c in cells["hotel acc"][:2])
+    assert "untouched: 0 waimai, 0 hotel" in table
