@@ -1,20 +1,26 @@
-"""The project's own labelled corpus: hand-written examples plus a seeded generator."""
+"""The project's own labelled corpus: hand-written examples, written whole reviews and a seeded generator."""
 from __future__ import annotations
+
+import random
 
 from nlp.corpus.examples import ASPECT_KEYS, Example
 from nlp.corpus.generator import generate
-from nlp.corpus.handwritten import load_handwritten
+from nlp.corpus.handwritten import load_handwritten, load_written_reviews
 
 
-def build_corpus(n_generated: int, seed: int) -> list[Example]:
-    """Hand-written examples first, then generated ones; texts are unique (first occurrence wins)."""
+def build_corpus(n_generated: int, seed: int, n_written: int = 100_000) -> list[Example]:
+    """Hand-written examples first, then `n_written` written reviews (a seeded sample when fewer than
+    all), then generated ones; texts are unique (first occurrence wins)."""
+    written = load_written_reviews()
+    if n_written < len(written):
+        written = random.Random(seed).sample(written, n_written)
     seen: set[str] = set()
     corpus = []
-    for example in [*load_handwritten(), *generate(n_generated, seed)]:
+    for example in [*load_handwritten(), *written, *generate(n_generated, seed)]:
         if example.text not in seen:
             seen.add(example.text)
             corpus.append(example)
     return corpus
 
 
-__all__ = ["ASPECT_KEYS", "Example", "build_corpus", "generate", "load_handwritten"]
+__all__ = ["ASPECT_KEYS", "Example", "build_corpus", "generate", "load_handwritten", "load_written_reviews"]

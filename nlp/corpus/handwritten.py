@@ -1,4 +1,6 @@
-"""Hand-written labelled examples (nlp/corpus/data/handwritten.tsv)."""
+"""Hand-written labelled examples: short home-service texts (`handwritten.tsv`) and whole reviews
+written the way customers write them (`written_reviews.tsv`: hotel, food delivery, restaurant and
+home-service reviews, long and short, verdicts often implicit or mixed)."""
 from __future__ import annotations
 
 from importlib import resources
@@ -6,13 +8,14 @@ from importlib import resources
 from nlp.corpus.examples import ASPECT_KEYS, Example, fully_labelled
 
 DATA_FILE = "handwritten.tsv"
+REVIEWS_FILE = "written_reviews.tsv"
 
 
 def _polarity(cell: str) -> int | None:
     return None if cell in (".", "") else int(cell)
 
 
-def parse_line(line: str) -> Example:
+def parse_line(line: str, source: str = "handwritten") -> Example:
     """`text<TAB>attitude<TAB>skill<TAB>logistics<TAB>sentiment<TAB>subreasons` ('.' = not mentioned)."""
     cells = line.rstrip("\n").split("\t")
     if len(cells) not in (5, 6):
@@ -23,11 +26,20 @@ def parse_line(line: str) -> Example:
     for reason in subreasons:
         if aspects.get(reason.split(".")[0]) != -1:
             raise ValueError(f"sub-reason {reason} without a complaint on its aspect: {line!r}")
-    return fully_labelled(text, aspects, int(cells[4]), subreasons, "handwritten")
+    return fully_labelled(text, aspects, int(cells[4]), subreasons, source)
+
+
+def _load(name: str, source: str) -> list[Example]:
+    raw = resources.files("nlp.corpus").joinpath("data", name).read_text(encoding="utf-8")
+    lines = [ln for ln in raw.splitlines() if ln.strip() and not ln.startswith("#")]
+    return [parse_line(ln, source) for ln in lines]
 
 
 def load_handwritten() -> list[Example]:
-    """Every hand-written example, in file order."""
-    raw = resources.files("nlp.corpus").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
-    lines = [ln for ln in raw.splitlines() if ln.strip() and not ln.startswith("#")]
-    return [parse_line(ln) for ln in lines]
+    """Every hand-written example, in file order (they always train, never held out)."""
+    return _load(DATA_FILE, "handwritten")
+
+
+def load_written_reviews() -> list[Example]:
+    """The written whole reviews, in file order (held out like generated examples)."""
+    return _load(REVIEWS_FILE, "written")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from nlp.corpus import ASPECT_KEYS, build_corpus, generate, load_handwritten
+from nlp.corpus import ASPECT_KEYS, build_corpus, generate, load_handwritten, load_written_reviews
 from nlp.corpus.corrections import correction_examples
 from nlp.corpus.user_files import UserDataError, examples_from_frame
 from nlp.taxonomy import load_taxonomy
@@ -15,6 +15,29 @@ def test_handwritten_examples_are_many_and_fully_labelled():
     assert len(examples) >= 200
     assert all(set(ex.aspects) == set(ASPECT_KEYS) and ex.sentiment in (-1, 0, 1) for ex in examples)
     assert len({ex.text for ex in examples}) == len(examples)
+
+
+def test_written_reviews_are_many_varied_and_fully_labelled():
+    reviews = load_written_reviews()
+    assert len(reviews) >= 4000 and len({ex.text for ex in reviews}) == len(reviews)
+    assert not {ex.text for ex in reviews} & {ex.text for ex in load_handwritten()}
+    assert all(set(ex.aspects) == set(ASPECT_KEYS) and ex.source == "written" for ex in reviews)
+    assert {ex.sentiment for ex in reviews} == {-1, 0, 1}
+    lengths = sorted(len(ex.text) for ex in reviews)
+    assert lengths[len(lengths) // 10] <= 12 and lengths[-len(lengths) // 10] >= 80  # short and long
+    text = "".join(ex.text for ex in reviews)
+    for word in ("酒店", "外卖", "服务员", "阿姨", "月嫂", "骑手", "前台", "上菜"):  # every kind of service
+        assert text.count(word) >= 20, word
+
+
+def test_corpus_takes_a_seeded_sample_of_the_written_reviews():
+    def written(corpus):
+        return [ex.text for ex in corpus if ex.source == "written"]
+
+    assert len(written(build_corpus(50, seed=1, n_written=100))) == 100
+    assert written(build_corpus(50, seed=1, n_written=100)) == written(build_corpus(50, seed=1, n_written=100))
+    assert written(build_corpus(50, seed=1, n_written=100)) != written(build_corpus(50, seed=2, n_written=100))
+    assert len(written(build_corpus(50, seed=1))) == len(load_written_reviews())
 
 
 def test_generator_is_deterministic_and_seed_dependent():
