@@ -33,7 +33,7 @@ def blended_scores(views, settings) -> tuple[np.ndarray, np.ndarray]:
     from nlp.blend_fit import blended_sentiment
 
     weights = settings.blend_weights()
-    sent = blended_sentiment(views, weights.lexicon_view, weights.rules_sentiment)
+    sent = blended_sentiment(views, weights.lexicon_view, weights.rules_sentiment, weights.wordbag_sentiment)
     return sent[:, 2] - sent[:, 0], views.rules_sentiment[:, 2] - views.rules_sentiment[:, 0]
 
 

@@ -9,11 +9,12 @@ characters mislead it more often than the lexicon does. Three views of each text
   exactly as "text dropout" hides it in training (costs one small MLP, no encoder pass);
 * the rules' decision from the same `nlp.evidence.analyse` pass (one-hot aspect classes and the
   lexicon sentiment);
-* for a model retrained on a company's own rows, a word bag of that company's wording
-  (`nlp.wordbag`), mixed in last.
+* a word bag of real wording (`nlp.wordbag`: our written reviews, plus a company's own rows when it
+  retrains with `--data`), mixed into the sentiment.
 
-A text in which the lexicon finds no sentiment word at all is read as neutral before the word bag
-mixes in (`NLPSettings.neutral_without_evidence`): there the network has only its training bias.
+Last, a text in which the lexicon finds no sentiment word at all is read as neutral
+(`NLPSettings.neutral_without_evidence`): there the network has only its training bias, and a
+polarity that no word in the text backs cannot be shown to a quality team as evidence.
 
 Weights live in `NLPSettings` (saved in the model card, so a model keeps the blend it was measured
 with); `bench/evaluate_classifier.py` prints each view beside the blend.

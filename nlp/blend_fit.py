@@ -81,11 +81,9 @@ def compute_views(classifier, texts: Sequence[str]) -> Views:
 def blended_sentiment(views: Views, lexicon_view: float, rules: float, wordbag: float = 0.0) -> np.ndarray:
     """(n, 3) sentiment shares of the views mixed as `FeedbackClassifier` mixes them."""
     blended = mix(mix(views.network_sentiment, views.lexicon_sentiment, lexicon_view), views.rules_sentiment, rules)
-    if views.neutral_rows is not None:
-        blended = neutral_where(blended, views.neutral_rows)
     if views.wordbag_sentiment is not None:
         blended = mix(blended, views.wordbag_sentiment, wordbag)
-    return blended
+    return blended if views.neutral_rows is None else neutral_where(blended, views.neutral_rows)
 
 
 def blended_aspects(views: Views, lexicon_view: float, rules: float, wordbag: float = 0.0) -> np.ndarray:

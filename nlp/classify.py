@@ -132,12 +132,12 @@ class FeedbackClassifier:
         # the rules count at all: the cue is its evidence, and the network misses rare ones
         subreasons = (np.maximum(network.subreasons, rule_subreasons(analyses, self.subreasons))
                       if weights.rules_aspects else network.subreasons)
-        sentiment = mix(network.sentiment, rule_sentiment(analyses), weights.rules_sentiment)
-        if self.settings.neutral_without_evidence:
-            sentiment = neutral_where(sentiment, without_sentiment_evidence(analyses))
-        blended = Probabilities(mix(network.aspects, rule_aspects(analyses), weights.rules_aspects),
-                                subreasons, sentiment)
-        return self._mix_wordbag(texts, blended)
+        blended = self._mix_wordbag(texts, Probabilities(
+            mix(network.aspects, rule_aspects(analyses), weights.rules_aspects), subreasons,
+            mix(network.sentiment, rule_sentiment(analyses), weights.rules_sentiment)))
+        if self.settings.neutral_without_evidence:  # last: no reader may give these texts a polarity
+            blended.sentiment = neutral_where(blended.sentiment, without_sentiment_evidence(analyses))
+        return blended
 
     def _mix_wordbag(self, texts: list[str], blended: Probabilities) -> Probabilities:
         from nlp.blend import mix

@@ -48,6 +48,7 @@ class NLPSettings:
     min_char_count: int = 1  # a character enters the vocabulary when seen this often in training
     # --- corpus ---
     n_generated: int = 24000  # synthetic examples from nlp.corpus.generate (more = steadier across seeds)
+    n_written: int = 100_000  # written whole reviews (nlp/corpus/data/written_reviews.tsv) to use: all
     holdout_fraction: float = 0.1  # held-out split for the model card metrics
     # --- training ---
     epochs: int = 3
@@ -75,11 +76,13 @@ class NLPSettings:
     neutral_without_evidence: bool = True
     # --- blend of the network with the lexicon (nlp.blend; defaults chosen on the dev halves of
     # ../shared/eval, docs/classifier.md; `feedback train --data` re-chooses them on held-out user rows) ---
-    blend_lexicon_view: float = 0.75  # share of the network's lexicon-only view (0.5 before session 5)
+    blend_lexicon_view: float = 0.25  # share of the network's lexicon-only view (0.5 before session 5, 0.75 before 8)
     blend_rules_aspects: float = 0.3  # share of the rules' aspect classes
     blend_rules_sentiment: float = 0.5  # share of the lexicon sentiment
-    blend_wordbag_aspects: float = 0.0  # share of the word bag trained on user rows (nlp.wordbag)
-    blend_wordbag_sentiment: float = 0.0  # (0 unless `feedback train --data` trained one and chose it)
+    blend_wordbag_aspects: float = 0.0  # share of the word bag (nlp.wordbag) in the aspects
+    # ... and in the sentiment: the word bag trained on the written reviews (+ user rows) reads real
+    # reviews' words the lexicon lacks (session 8, chosen on the dev halves; docs/classifier.md)
+    blend_wordbag_sentiment: float = 0.5
     # --- where the model lives ---
     model_dir: Path = field(default_factory=default_model_dir)
 
@@ -87,7 +90,7 @@ class NLPSettings:
     def tiny(cls, **overrides: Any) -> "NLPSettings":
         """A model that trains in seconds: for tests and smoke runs, not for use."""
         small = dict(hidden_size=32, num_layers=1, num_heads=2, intermediate_size=64,
-                     max_length=48, n_generated=600, epochs=1, batch_size=32, log_every=10,
+                     max_length=48, n_generated=600, n_written=300, epochs=1, batch_size=32, log_every=10,
                      learning_rate=3e-3)
         small.update(overrides)
         return cls(**small)

@@ -151,6 +151,11 @@ def is_user_row(example: Example) -> bool:
     return example.source.startswith("user") or example.source == "correction"
 
 
+def is_wordbag_row(example: Example) -> bool:
+    """A row the word bag learns from: real wording, i.e. user rows and our written reviews."""
+    return is_user_row(example) or example.source == "written"
+
+
 def fit_blend(model, tokenizer: CharTokenizer, settings: NLPSettings, user_held: list[Example],
               progress: Callable[[str], None], wordbag=None) -> NLPSettings:
     """Blend weights (nlp.blend) re-chosen on held-out user rows; the settings' own without them."""
@@ -190,7 +195,7 @@ def train(output_dir: Path, settings: NLPSettings | None = None, extra: list[Exa
     hf_logging.disable_progress_bar()
     settings = settings or NLPSettings()
     seed_everything(settings.seed)
-    corpus = build_corpus(settings.n_generated, settings.seed) if use_corpus else []
+    corpus = build_corpus(settings.n_generated, settings.seed, settings.n_written) if use_corpus else []
     examples = corpus + list(extra or [])
     if not examples:
         raise ValueError("nothing to train on: the corpus is off and no data files were given")
@@ -204,17 +209,18 @@ def train(output_dir: Path, settings: NLPSettings | None = None, extra: list[Exa
         tokenizer = CharTokenizer.build((ex.text for ex in train_set), settings.min_char_count)
         model, lr = new_model(settings, tokenizer.vocab_size), settings.learning_rate
     speed = fit(model, tokenizer, train_set, settings, lr, progress)
-    wordbag = train_wordbag([ex for ex in train_set if is_user_row(ex)], seed=settings.seed, progress=progress)
+    wordbag = train_wordbag([ex for ex in train_set if is_wordbag_row(ex)], seed=settings.seed, progress=progress)
     settings = fit_blend(model, tokenizer, settings, [ex for ex in held if is_user_row(ex)], progress, wordbag)
     metrics = holdout_metrics(model, tokenizer, settings, held, wordbag)
     progress("held-out metrics: " + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()))
     output_dir = Path(output_dir)
     model.save_pretrained(str(output_dir))
     tokenizer.save(output_dir)
-    (output_dir / WORDBAG_FILE).unlink(missing_ok=True)  # a retrain without user rows drops the old one
+    (output_dir / WORDBAG_FILE).unlink(missing_ok=True)  # a retrain without bag rows drops the old one
     if wordbag is not None:
         wordbag.save(output_dir)
-    sizes = {"corpus": len(corpus), "user": len(extra or []), "train": len(train_set), "held_out": len(held)}
+    sizes = {"corpus": len(corpus), "written_reviews": sum(ex.source == "written" for ex in corpus),
+             "user": len(extra or []), "train": len(train_set), "held_out": len(held)}
     write_card(output_dir, settings, sizes, metrics, speed, base_model)
     progress(f"saved model to {output_dir}")
     return output_dir

@@ -107,13 +107,14 @@ def _markdown(card: dict) -> str:
   heads: attitude / skill / logistics (not mentioned, complaint, neutral, praise), sub-reasons, sentiment
 - base model: {card['base_model'] or 'none (trained from scratch)'}
 - blend shares (nlp.blend): lexicon view {s['blend_lexicon_view']}, rules aspects {s['blend_rules_aspects']},
-  rules sentiment {s['blend_rules_sentiment']}, user word bag aspects {s.get('blend_wordbag_aspects', 0.0)},
-  user word bag sentiment {s.get('blend_wordbag_sentiment', 0.0)}
+  rules sentiment {s['blend_rules_sentiment']}, word bag aspects {s.get('blend_wordbag_aspects', 0.0)},
+  word bag sentiment {s.get('blend_wordbag_sentiment', 0.0)} (the word bag learns from written reviews and user rows)
 - training: {card['training'].get('train_seconds')} s, {card['training'].get('train_examples_per_s')} examples/s,
   {s['epochs']} epochs, batch {s['batch_size']}
 
 ## Data
-The project's own corpus (hand-written + generated, `nlp/corpus`) plus any user files.
+The project's own corpus (hand-written examples, written whole reviews and generated text, `nlp/corpus`)
+plus any user files.
 | part | examples |
 |---|---|
 {size_rows}

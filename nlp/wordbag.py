@@ -1,11 +1,12 @@
-"""A word-bag reader of a company's own wording, trained only on its labelled rows.
+"""A word-bag reader of real wording: our written reviews and a company's own labelled rows.
 
-The character network learns from our synthetic corpus plus the user's rows; a company's reviews
-repeat its own words ("骑手", "分量", a dish or a district) far more often than any template does, and
-a linear model over those words learns them from a few thousand rows in seconds. It is trained by
-`feedback train --data` on the user rows (never on the generated corpus), saved beside the weights
-as `wordbag.pt`, and blended into the output with shares chosen on the user rows training held out
-(`nlp.blend_fit`); the default model has none.
+The character network learns mostly from generated text; real reviews repeat words ("骑手", "分量",
+"隔音", a dish or a district) far more often than any template does, and a linear model over those
+words learns them from a few thousand rows in seconds. `feedback train` fits it on the written whole
+reviews of the corpus (`nlp/corpus/data/written_reviews.tsv`) plus any user rows (`--data`, label
+corrections), never on generated text; it is saved beside the weights as `wordbag.pt` and blended
+into the sentiment with `NLPSettings.blend_wordbag_sentiment` (re-chosen on the user rows training
+held out when there are any, `nlp.blend_fit`).
 
 Features are hashed (crc32, stable across processes): jieba words, word bigrams and character
 bigrams, each counted once and scaled by 1/sqrt(n) so that long texts do not dominate.
@@ -105,7 +106,7 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
 
 def train_wordbag(examples: Sequence, epochs: int = 4, learning_rate: float = 0.2, seed: int = 13,
                   min_rows: int = 50, progress: Callable[[str], None] = lambda line: None) -> WordBag | None:
-    """Fit on labelled user `Example`s; None when no head has `min_rows` labelled rows."""
+    """Fit on labelled `Example`s of real wording; None when no head has `min_rows` labelled rows."""
     import torch
     from torch.nn import functional as F
 

@@ -134,7 +134,7 @@ def test_training_with_user_rows_records_the_chosen_blend(tmp_path: Path):
 
     rows = [Example("阿姨打扫得很干净，很满意", {}, 1, None, "user:own.csv"),
             Example("迟到一个小时，很不满意", {}, -1, None, "user:own.csv")] * 300
-    settings = NLPSettings.tiny(n_generated=200, holdout_fraction=0.2).without_blend()
+    settings = NLPSettings.tiny(n_generated=200, n_written=0, holdout_fraction=0.2).without_blend()
     out = train(tmp_path / "own", settings, rows, progress=lambda line: None)
     card = json.loads((out / "card.json").read_text(encoding="utf-8"))
     settings = card["settings"]
@@ -149,8 +149,8 @@ def test_training_with_user_rows_records_the_chosen_blend(tmp_path: Path):
 
     assert (out / "wordbag.pt").exists()
     assert FeedbackClassifier.load(out).wordbag is not None
-    # retraining without user rows into the same folder leaves no stale word bag behind
-    train(out, NLPSettings.tiny(n_generated=200), progress=lambda line: None)
+    # retraining without user rows or written reviews into the same folder leaves no stale word bag behind
+    train(out, NLPSettings.tiny(n_generated=200, n_written=0), progress=lambda line: None)
     assert not (out / "wordbag.pt").exists() and FeedbackClassifier.load(out).wordbag is None
 
 
@@ -192,5 +192,6 @@ def test_a_text_without_sentiment_words_reads_neutral_unless_switched_off(tiny_m
     assert not clf.settings.without_blend().neutral_without_evidence
     # the views that choose a blend on user rows see the same sentiment as predict
     views, weights = compute_views(clf, texts), clf.settings.blend_weights()
-    assert np.allclose(blended_sentiment(views, weights.lexicon_view, weights.rules_sentiment),
+    assert views.wordbag_sentiment is not None and weights.wordbag_sentiment > 0
+    assert np.allclose(blended_sentiment(views, weights.lexicon_view, weights.rules_sentiment, weights.wordbag_sentiment),
                        clf.probabilities(texts).sentiment, atol=1e-6)

@@ -67,6 +67,22 @@ def test_classifier_mixes_in_its_word_bag_with_the_chosen_share(tiny_model_dir: 
     assert np.allclose(probs.sentiment, expected.sentiment) and np.allclose(probs.aspects, expected.aspects)
     frame = only_bag.predict(texts)
     assert frame["sentiment"].iloc[0] > 0 > frame["sentiment"].iloc[1]
-    # share 0 (the default): the bag is ignored even when present
-    unused = FeedbackClassifier(clf.model, clf.tokenizer, clf.settings, wordbag=bag)
-    assert np.allclose(unused.probabilities(texts).sentiment, clf.probabilities(texts).sentiment)
+    # share 0: the bag is ignored even when present
+    shareless = replace(clf.settings, blend_wordbag_sentiment=0.0, blend_wordbag_aspects=0.0)
+    unused = FeedbackClassifier(clf.model, clf.tokenizer, shareless, wordbag=bag)
+    without = FeedbackClassifier(clf.model, clf.tokenizer, shareless, wordbag=None)
+    assert np.allclose(unused.probabilities(texts).sentiment, without.probabilities(texts).sentiment)
+
+
+def test_the_default_model_reads_sentiment_with_a_bag_of_the_written_reviews(tiny_model_dir: Path):
+    import json
+
+    from nlp.classify import FeedbackClassifier
+
+    card = json.loads((tiny_model_dir / "card.json").read_text(encoding="utf-8"))
+    assert card["data_sizes"]["written_reviews"] == 300 and card["data_sizes"]["user"] == 0
+    clf = FeedbackClassifier.load(tiny_model_dir)
+    assert clf.wordbag is not None and clf.settings.blend_wordbag_sentiment == 0.5
+    texts = [normalise(t) for t in ["房间很干净，前台也热情，下次还住", "等了一个多小时，饭都凉了，差评"]]
+    bag = clf.wordbag.probabilities(texts).sentiment
+    assert bag[0, 2] > bag[0, 0] and bag[1, 0] > bag[1, 2]  # 300 written reviews already read these
