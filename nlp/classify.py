@@ -112,7 +112,7 @@ class FeedbackClassifier:
                                  torch.softmax(out["sentiment"], -1).numpy())
 
     def wordbag_probabilities(self, texts: list[str]) -> "WordBagOutput | None":
-        """The user word bag's heads (nlp.wordbag); None for a model without one."""
+        """The word bag's heads (nlp.wordbag); None for a model without one."""
         return self.wordbag.probabilities(texts) if self.wordbag is not None else None
 
     def _blend(self, texts: list[str], network: Probabilities, analyses: list,

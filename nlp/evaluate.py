@@ -228,5 +228,5 @@ def run_evaluation(eval_dir: Path, model_dir: Path, sample: int | None, own_data
         rows += [tfidf, Row("ours retrained with own data (`feedback train --data`)", {"own_data_acc": tuned["ours"]}),
                  Row("ours retrained: its network alone (blend off)", {"own_data_acc": tuned["network"]})]
         if "wordbag" in tuned:
-            rows.append(Row("ours retrained: its user word bag alone (nlp.wordbag)", {"own_data_acc": tuned["wordbag"]}))
+            rows.append(Row("ours retrained: its word bag alone (nlp.wordbag)", {"own_data_acc": tuned["wordbag"]}))
     return rows

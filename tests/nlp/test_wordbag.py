@@ -1,4 +1,4 @@
-"""The user word bag (nlp.wordbag): a company's own wording, learned from its labelled rows."""
+"""The word bag (nlp.wordbag): real wording (written reviews, a company's own rows), learned in seconds."""
 from __future__ import annotations
 
 import itertools
