@@ -34,7 +34,7 @@ class Views:
     lexicon_sentiment: np.ndarray
     rules_aspects: np.ndarray
     rules_sentiment: np.ndarray
-    wordbag_aspects: np.ndarray | None = None  # only for a model with a user word bag
+    wordbag_aspects: np.ndarray | None = None  # only for a model with a word bag
     wordbag_sentiment: np.ndarray | None = None
     neutral_rows: np.ndarray | None = None  # texts without sentiment evidence, when the model reads them as neutral
 

@@ -66,8 +66,8 @@ def split_scores(predict: Predict, data: EvalData) -> dict[str, dict[str, float]
 
 def split_table(methods: dict[str, dict[str, dict[str, float]]], data: EvalData) -> str:
     """One markdown table: a line per measure, for each method its dev / test / untouched score."""
-    sizes = {part: (len(sentiment_parts(data.waimai)[part]), len(sentiment_parts(data.hotel)[part]),
-                    len(asap_parts(data.aspects).get(part, ()))) for part in PARTS}
+    waimai, hotel, asap = sentiment_parts(data.waimai), sentiment_parts(data.hotel), asap_parts(data.aspects)
+    sizes = {part: (len(waimai[part]), len(hotel[part]), len(asap.get(part, ()))) for part in PARTS}
     head = ["measure"] + [f"{method}: {part}" for method in methods for part in PARTS]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for key, title in MEASURES:
