@@ -88,8 +88,8 @@ def main(argv: list[str] | None = None) -> int:
                          shipped.wordbag_sentiment if len(bags) > 1 else 0.0)}
     print(f"best {args.top} by the mean of the dev measures:")
     print(grid.sort_values("mean_dev", ascending=False).head(args.top).round(3).to_string(index=False))
+    axes = ("lexicon_view", "rules_aspects", "rules_sentiment", "wordbag_sentiment")
     for label, point in named.items():
-        axes = ("lexicon_view", "rules_aspects", "rules_sentiment", "wordbag_sentiment")
         row = grid[np.logical_and.reduce([grid[axis].to_numpy() == value for axis, value in zip(axes, point)])]
         print(f"\n{label} {point}:\n" + row.round(3).to_string(index=False))
     return 0

@@ -48,7 +48,7 @@ class NLPSettings:
     min_char_count: int = 1  # a character enters the vocabulary when seen this often in training
     # --- corpus ---
     n_generated: int = 24000  # synthetic examples from nlp.corpus.generate (more = steadier across seeds)
-    n_written: int = 100_000  # written whole reviews (nlp/corpus/data/written_reviews.tsv) to use: all
+    n_written: int | None = None  # written whole reviews (nlp/corpus/data/written_reviews.tsv) to use; None: all
     holdout_fraction: float = 0.1  # held-out split for the model card metrics
     # --- training ---
     epochs: int = 3

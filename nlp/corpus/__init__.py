@@ -8,11 +8,11 @@ from nlp.corpus.generator import generate
 from nlp.corpus.handwritten import load_handwritten, load_written_reviews
 
 
-def build_corpus(n_generated: int, seed: int, n_written: int = 100_000) -> list[Example]:
-    """Hand-written examples first, then `n_written` written reviews (a seeded sample when fewer than
-    all), then generated ones; texts are unique (first occurrence wins)."""
+def build_corpus(n_generated: int, seed: int, n_written: int | None = None) -> list[Example]:
+    """Hand-written examples first, then the written reviews (all, or a seeded sample of `n_written`),
+    then generated ones; texts are unique (first occurrence wins)."""
     written = load_written_reviews()
-    if n_written < len(written):
+    if n_written is not None and n_written < len(written):
         written = random.Random(seed).sample(written, n_written)
     seen: set[str] = set()
     corpus = []
