@@ -165,3 +165,16 @@ def test_meals_that_never_came_or_did_not_feed():
     assert _one("到现在也没有收到，从12点等到现在")["logistics"] == -1
     for text in ("米饭没吃饱", "几乎没什么肉", "面送来都成一团了", "不会再有下次了"):
         assert _one(text)["sentiment"] < 0, text
+
+
+def test_everyday_evaluative_words_of_the_coverage_audit():
+    """Words a coverage audit of our own everyday-review word list found unread (session 9)."""
+    for text in ("阿姨做的红烧肉好好吃", "这家的包子真香，料很足", "服务没让我失望，下次还会考虑",
+                 "保洁师傅干活出色，价格公道", "环境优美，早餐精美"):
+        assert _one(text)["sentiment"] > 0, text
+    for text in ("新换的窗帘颜色很难看", "服务比去年退步了，下次不会再入住了", "打了三次电话都打不通",
+                 "明显偷工减料，白花钱", "吃完肚子疼"):
+        assert _one(text)["sentiment"] < 0, text
+    assert _one("阿姨今天来得有点晚")["logistics"] == -1
+    # 好好 before a verb still means "properly", not praise
+    assert _one("请阿姨好好打扫一下厨房")["sentiment"] <= 0
