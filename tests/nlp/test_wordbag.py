@@ -46,6 +46,21 @@ def test_learns_the_users_wording_and_survives_save_and_load(tmp_path: Path):
     assert WordBag.load(tmp_path / "missing") is None
 
 
+def test_the_bag_cuts_at_inference_as_it_cut_in_training(tmp_path: Path):
+    import torch
+
+    bag = train_wordbag(_rows(), epochs=6, min_rows=20)
+    assert bag is not None and bag.hmm is False  # new bags skip jieba's HMM (twice as fast)
+    bag.save(tmp_path)
+    assert WordBag.load(tmp_path).hmm is False
+    data = torch.load(tmp_path / FILE_NAME, weights_only=True)
+    del data["hmm"]  # a bag saved before the flag existed was cut with the HMM
+    torch.save(data, tmp_path / FILE_NAME)
+    assert WordBag.load(tmp_path).hmm is True
+    # an unknown name: the HMM joins it into a word, plain dictionary cutting leaves single characters
+    assert gram_ids("骑手小郗送得很快", hmm=True) != gram_ids("骑手小郗送得很快", hmm=False)
+
+
 def test_too_few_labelled_rows_train_nothing():
     assert train_wordbag(_rows()[:10]) is None
     assert train_wordbag([Example("今天下雨了", {}, None, None, "user")] * 100) is None
