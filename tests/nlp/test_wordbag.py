@@ -50,7 +50,7 @@ def test_the_bag_cuts_at_inference_as_it_cut_in_training(tmp_path: Path):
     import torch
 
     bag = train_wordbag(_rows(), epochs=6, min_rows=20)
-    assert bag is not None and bag.hmm is False  # new bags skip jieba's HMM (twice as fast)
+    assert bag is not None and bag.hmm is False  # new bags skip jieba's HMM (a faster cut)
     bag.save(tmp_path)
     assert WordBag.load(tmp_path).hmm is False
     data = torch.load(tmp_path / FILE_NAME, weights_only=True)
