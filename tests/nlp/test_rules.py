@@ -178,3 +178,23 @@ def test_everyday_evaluative_words_of_the_coverage_audit():
     assert _one("阿姨今天来得有点晚")["logistics"] == -1
     # 好好 before a verb still means "properly", not praise
     assert _one("请阿姨好好打扫一下厨房")["sentiment"] <= 0
+
+
+def test_home_service_phrasings_of_the_coverage_audit():
+    """Home-service complaints and praise a coverage audit of our own phrase list found unread (session 9)."""
+    cases = {
+        "阿姨对老人大呼小叫": ("attitude", -1, "attitude.rude"),
+        "师傅进门脸就拉得老长": ("attitude", -1, "attitude.rude"),
+        "保洁员一边干活一边接私活电话": ("attitude", -1, "attitude.phone_use"),
+        "阿姨暗示我们给红包": ("attitude", -1, "attitude.tip_or_extra_charge"),
+        "月嫂说话轻声细语": ("attitude", 1, None),
+        "地板拖完还是一脚印": ("skill", -1, "skill.not_clean"),
+        "沙发缝里的灰一点没动": ("skill", -1, "skill.not_clean"),
+        "衣服熨得平平整整": ("skill", 1, None),
+        "师傅约好的时间没来": ("logistics", -1, "logistics.no_show"),
+        "说好九点结果十点半才到": ("logistics", -1, "logistics.late"),
+        "阿姨提前半小时就走了": ("logistics", -1, "logistics.left_early"),
+        "当天下单当天就上门": ("logistics", 1, None),
+    }
+    _assert_cases(cases)
+    assert _one("师傅提前十分钟到了")["logistics"] == 1  # arriving early is still praise
