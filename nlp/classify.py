@@ -15,13 +15,14 @@ from nlp.model import ASPECT_CLASSES, ASPECTS
 from nlp.settings import NLPSettings
 
 if TYPE_CHECKING:
+    from nlp.onnx_network import OnnxNetwork
     from nlp.wordbag import WordBag, WordBagOutput
 
 OUTPUT_COLUMNS = ["attitude", "skill", "logistics", "p_attitude", "p_skill", "p_logistics", "labels",
                   "category", "subreasons", "sentiment", "confidence", "evidence"]
 COMPLAINT = ASPECT_CLASSES.index(-1)
 _POLARITY_OF_CLASS = np.array([0, -1, 0, 1], dtype=np.int64)
-_PROCESS_SETTINGS = ("model_dir", "num_threads", "predict_batch_size")
+_PROCESS_SETTINGS = ("model_dir", "num_threads", "predict_batch_size", "runtime")
 
 
 @dataclass
@@ -37,7 +38,8 @@ class FeedbackClassifier:
     """A trained model plus its tokenizer; `predict` returns the contract's DataFrame."""
 
     def __init__(self, model, tokenizer: CharTokenizer, settings: NLPSettings | None = None,
-                 version: str = "unversioned", wordbag: "WordBag | None" = None):
+                 version: str = "unversioned", wordbag: "WordBag | None" = None,
+                 network: "OnnxNetwork | None" = None):
         import torch
 
         self.settings = settings or NLPSettings()
@@ -46,6 +48,7 @@ class FeedbackClassifier:
         self.subreasons: list[str] = list(model.subreasons)
         self.version = version
         self.wordbag = wordbag  # trained on a company's own rows (nlp.wordbag), None for the default
+        self.network = network  # the same network in ONNX Runtime (nlp.onnx_network); None: torch runs it
         self.max_length = min(self.settings.max_length, model.config.max_position_embeddings)
         torch.set_num_threads(max(1, min(self.settings.num_threads, os.cpu_count() or 1)))
 
@@ -68,10 +71,15 @@ class FeedbackClassifier:
                                  and k not in _PROCESS_SETTINGS})
         chosen = settings or trained
         model = load_model(model_dir)
-        if chosen.quantize:
+        network = None
+        if chosen.runtime == "onnx":
+            from nlp import onnx_network
+
+            network = onnx_network.load(model_dir, chosen.quantize, chosen.num_threads, model)
+        if chosen.quantize and network is None:  # with ONNX, torch runs only the small lexicon view
             model = quantized(model)
         return cls(model, CharTokenizer.load(model_dir), chosen, card.get("version", "unversioned"),
-                   WordBag.load(model_dir))
+                   WordBag.load(model_dir), network)
 
     def probabilities(self, texts: list[str], analyses: list | None = None) -> Probabilities:
         """Head probabilities per text: the network's, blended with the lexicon's (nlp.blend)."""
@@ -169,11 +177,19 @@ class FeedbackClassifier:
             for start in range(0, n, size):
                 idx = order[start:start + size]
                 ids, mask = self.tokenizer.encode_batch([texts[i] for i in idx], self.max_length)
-                out = self.model(torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(features[idx]))
+                out = self._logits(ids, mask, features[idx])
                 aspects[idx] = torch.softmax(out["aspects"], -1).numpy()
                 subs[idx] = torch.sigmoid(out["subreasons"]).numpy()
                 sentiment[idx] = torch.softmax(out["sentiment"], -1).numpy()
         return Probabilities(aspects, subs, sentiment)
+
+    def _logits(self, ids: np.ndarray, mask: np.ndarray, features: np.ndarray) -> dict:
+        import torch
+
+        if self.network is not None:
+            return dict(zip(("aspects", "subreasons", "sentiment"),
+                            map(torch.from_numpy, self.network(ids, mask, features))))
+        return self.model(torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(features))
 
     def predict(self, texts: list[str], with_evidence: bool = True) -> pd.DataFrame:
         """One row per text, in order, with exactly the columns of docs/contracts.md."""

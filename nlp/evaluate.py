@@ -166,7 +166,7 @@ def own_data_accuracy(train: pd.DataFrame, test: pd.DataFrame, model_dir: Path, 
     if tuned.wordbag is not None:
         bag_only = replace(tuned.settings.without_blend(), blend_wordbag_sentiment=1.0, blend_wordbag_aspects=1.0)
         variants["wordbag"] = FeedbackClassifier(tuned.model, tuned.tokenizer, bag_only, tuned.version,
-                                                 tuned.wordbag)
+                                                 tuned.wordbag, tuned.network)
     return {name: accuracy(truth, clf.predict(texts, with_evidence=False)["sentiment"].to_numpy() > 0)
             for name, clf in variants.items()}
 
@@ -176,7 +176,7 @@ def network_only(classifier: "FeedbackClassifier") -> "FeedbackClassifier":
     from nlp.classify import FeedbackClassifier
 
     return FeedbackClassifier(classifier.model, classifier.tokenizer, classifier.settings.without_blend(),
-                              classifier.version)
+                              classifier.version, network=classifier.network)
 
 
 COLUMNS = [("waimai_acc", "waimai acc"), ("hotel_acc", "hotel acc"),

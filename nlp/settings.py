@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 MODEL_DIR_ENV = "FEEDBACK_MODEL_DIR"
 DEFAULT_MODEL_DIR = "var/models/default"
 THREADS_ENV = "FEEDBACK_TORCH_THREADS"
+RUNTIME_ENV = "FEEDBACK_RUNTIME"
+RUNTIMES = ("onnx", "torch")
 
 
 def default_model_dir() -> Path:
@@ -26,6 +28,11 @@ def default_num_threads() -> int:
     against 1,106 with 1 (the second thread spins); partitions run in parallel processes instead.
     """
     return int(os.environ.get(THREADS_ENV) or 1)
+
+
+def default_runtime() -> str:
+    """`FEEDBACK_RUNTIME` if set (`onnx` or `torch`), else `onnx` (nlp.onnx_network)."""
+    return os.environ.get(RUNTIME_ENV) or "onnx"
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,9 @@ class NLPSettings:
     predict_batch_size: int = 32
     quantize: bool = True  # int8 dynamic quantization of the Linear layers at load (CPU inference)
     num_threads: int = field(default_factory=default_num_threads)  # torch threads at inference
+    # what runs the network at inference: "onnx" (ONNX Runtime, nlp.onnx_network; 1.5x faster on
+    # CPU, torch when onnxruntime is missing) or "torch"; the lexicon view runs in torch either way
+    runtime: str = field(default_factory=default_runtime)
     subreason_threshold: float = 0.4
     # an aspect is mentioned when its "not mentioned" probability is below this, i.e. the three
     # polarity classes together reach 1 - cutoff; 0.5 before session 6, 0.4 chosen on the dev halves
@@ -85,6 +95,10 @@ class NLPSettings:
     blend_wordbag_sentiment: float = 0.5
     # --- where the model lives ---
     model_dir: Path = field(default_factory=default_model_dir)
+
+    def __post_init__(self) -> None:
+        if self.runtime not in RUNTIMES:
+            raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)}, not {self.runtime!r}")
 
     @classmethod
     def tiny(cls, **overrides: Any) -> "NLPSettings":

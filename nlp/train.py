@@ -187,6 +187,7 @@ def train(output_dir: Path, settings: NLPSettings | None = None, extra: list[Exa
           progress: Callable[[str], None] = stderr_progress) -> Path:
     """Build the corpus (+ extra user examples), train, evaluate on a held-out split, save with a card."""
     from nlp.model import from_base_model, new_model
+    from nlp.onnx_network import file_name, save_beside
     from nlp.train_card import holdout_metrics, write_card
     from nlp.wordbag import FILE_NAME as WORDBAG_FILE, train_wordbag
 
@@ -219,6 +220,8 @@ def train(output_dir: Path, settings: NLPSettings | None = None, extra: list[Exa
     (output_dir / WORDBAG_FILE).unlink(missing_ok=True)  # a retrain without bag rows drops the old one
     if wordbag is not None:
         wordbag.save(output_dir)
+    if save_beside(model, output_dir, settings.quantize) is not None:
+        progress(f"exported the network for ONNX Runtime to {output_dir / file_name(settings.quantize)}")
     sizes = {"corpus": len(corpus), "written_reviews": sum(ex.source == "written" for ex in corpus),
              "user": len(extra or []), "train": len(train_set), "held_out": len(held)}
     write_card(output_dir, settings, sizes, metrics, speed, base_model)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import random
 import zlib
 from collections.abc import Callable, Sequence
+from itertools import chain
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,10 +39,27 @@ def gram_ids(text: str, hmm: bool = True) -> list[int]:
     from nlp.segment import cut
 
     words = cut(text, hmm=hmm)
-    grams = [f"w{w}" for w in words]
+    grams = ["w" + w for w in words]
     grams += [f"b{a}\x1f{b}" for a, b in zip(words, words[1:])]
-    grams += [f"c{text[i:i + 2]}" for i in range(len(text) - 1) if not text[i:i + 2].isspace()]
-    return sorted({zlib.crc32(g.encode("utf-8")) % BUCKETS for g in grams}) or [0]
+    grams += ["c" + text[i:i + 2] for i in range(len(text) - 1) if not text[i:i + 2].isspace()]
+    ids = set(map(_BUCKET_OF.get, grams))  # map over a dict method: no bytecode per gram
+    if None in ids:
+        ids.discard(None)
+        ids.update(_bucket(g) for g in grams if g not in _BUCKET_OF)
+    return sorted(ids) or [0]
+
+
+# Words and bigrams repeat across texts (Zipf), so most lookups hit this memo instead of hashing; it is
+# bounded so that a stream of millions of texts cannot grow it without limit.
+_BUCKET_OF: dict[str, int] = {}
+_MEMO_LIMIT = 1 << 20
+
+
+def _bucket(gram: str) -> int:
+    bucket = zlib.crc32(gram.encode("utf-8")) % BUCKETS
+    if len(_BUCKET_OF) < _MEMO_LIMIT:
+        _BUCKET_OF[gram] = bucket
+    return bucket
 
 
 @dataclass
@@ -62,11 +80,14 @@ class WordBag:
         self.hmm = hmm  # how the texts were cut in training; inference must cut them the same way
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.empty((len(texts), OUT), dtype=np.float32)
-        for i, text in enumerate(texts):
-            ids = gram_ids(text, self.hmm)
-            out[i] = self.weight[ids].sum(0) / np.sqrt(len(ids))
-        return out + self.bias
+        if not texts:
+            return np.empty((0, OUT), dtype=np.float32)
+        ids = [gram_ids(text, self.hmm) for text in texts]
+        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        # one gather and one segmented sum for the whole batch instead of one per text
+        sums = np.add.reduceat(self.weight[np.fromiter(_chain(ids), dtype=np.int64)], starts, axis=0)
+        return sums / np.sqrt(lengths)[:, None].astype(np.float32) + self.bias
 
     def probabilities(self, texts: Sequence[str]) -> WordBagOutput:
         """Softmax of each trained head; texts should be normalised as `predict` normalises them."""
@@ -102,6 +123,10 @@ class WordBag:
         weight = np.zeros((BUCKETS, OUT), dtype=np.float32)
         weight[data["rows"].numpy()] = data["values"].numpy()
         return cls(weight, data["bias"].numpy(), data["heads"], data.get("hmm", True))
+
+
+def _chain(lists: list[list[int]]):
+    return chain.from_iterable(lists)
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:

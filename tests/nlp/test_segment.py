@@ -29,3 +29,20 @@ def test_cut_many_and_empty():
     out = cut_many(["阿姨很准时", "", "上门服务很好"])
     assert out[1] == [] and "准时" in out[0] and "上门服务" in out[2]
     assert all(w.strip() for w in cut("阿姨  很 好"))
+
+
+def test_cut_without_hmm_is_jieba_s_word_for_word():
+    """`cut(hmm=False)` walks jieba's dictionary itself (faster); every word must be jieba's."""
+    import random
+
+    tok = get_tokenizer()
+    sentences = [
+        "阿姨迟到了一个小时，态度还很差，地板也没拖干净", "育儿嫂拍嗝手法不专业，开荒保洁的阿姨放鸽子了",
+        "Wi-Fi信号差，3.5星，100%不推荐！！", "ABC阿姨123很好abc，C++程序员#1 & co.",
+        "房间 很 干净\r\n服务\t周到", "😀好评👍，下次还点这家的麻辣香锅", "ｗｉｆｉ不好用", "a b  c", "，。！",
+    ]
+    rng = random.Random(0)
+    alphabet = "的了阿姨师傅很好不错差迟到态度专业干净上门服务育儿嫂abcXYZ0123 ，。！?-_.%#&+\t\n😀"
+    sentences += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(2000)]
+    for text in sentences:
+        assert cut(text, hmm=False) == [w for w in tok.cut(text, HMM=False) if w.strip()], text
