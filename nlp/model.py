@@ -55,20 +55,32 @@ class FeedbackModel(BertPreTrainedModel):
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
                 features: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
         """Logits: `aspects` (batch, 3, 4), `subreasons` (batch, n), `sentiment` (batch, 3)."""
-        hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-        mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-        pooled = self.dropout(torch.cat([hidden[:, 0], mean], dim=-1))
         if self.training and self.text_dropout and self.lexicon_mlp is not None:
             # Hide the characters from some examples so the lexicon path learns to stand alone:
-            # synthetic text is too easy for the encoder, real text is not.
-            keep = (torch.rand(pooled.shape[0], 1, device=pooled.device) >= self.text_dropout)
-            pooled = pooled * keep.to(pooled.dtype)
+            # synthetic text is too easy for the encoder, real text is not. A hidden example's
+            # encoder output would be multiplied by 0, so the encoder reads only the kept ones
+            # (a fifth of each batch: training ran 2.5x faster, docs/classifier.md session 10).
+            keep = torch.rand(input_ids.shape[0], device=input_ids.device) >= self.text_dropout
+            rows = keep.nonzero().squeeze(1)
+            encoded = self._encode(input_ids[rows], attention_mask[rows])
+            pooled = encoded.new_zeros((input_ids.shape[0], encoded.shape[1])).index_copy(0, rows, encoded)
+        else:
+            pooled = self._encode(input_ids, attention_mask)
+        pooled = self.dropout(pooled)
         if self.lexicon_mlp is not None:
             if features is None:
                 features = pooled.new_zeros((pooled.shape[0], self.n_features))
             pooled = torch.cat([pooled, self.lexicon_mlp(features)], dim=-1)
         return self._heads(pooled)
+
+    def _encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """[CLS] and mean-pooled final states, (batch, 2 * hidden)."""
+        if input_ids.shape[0] == 0:
+            return input_ids.new_zeros((0, 2 * self.config.hidden_size), dtype=self.dtype)
+        hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+        return torch.cat([hidden[:, 0], mean], dim=-1)
 
     def lexicon_view(self, features: torch.Tensor) -> dict[str, torch.Tensor] | None:
         """The heads with the characters hidden (as text dropout hides them): no encoder pass."""

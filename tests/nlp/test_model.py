@@ -53,3 +53,28 @@ def test_model_heads_have_the_contract_shapes(tmp_path: Path):
     again = FeedbackModel.from_pretrained(str(tmp_path)).eval()
     assert torch.allclose(again(ids, torch.ones_like(ids))["sentiment"], model(ids, torch.ones_like(ids))["sentiment"])
     assert again.subreasons == taxonomy_subreasons()
+
+
+def test_text_dropout_skips_the_encoder_for_hidden_examples():
+    """A hidden example's characters never reach the encoder; its heads read the lexicon alone."""
+    torch.manual_seed(0)
+    model = new_model(NLPSettings.tiny(dropout=0.0, text_dropout=0.5), vocab_size=50)
+    model.train()
+    ids = torch.randint(5, 50, (64, 12))
+    mask = torch.ones_like(ids)
+    features = torch.rand(64, model.n_features)
+    out = model(ids, mask, features)
+    model.eval()
+    with torch.no_grad():
+        alone = model.lexicon_view(features)["sentiment"]
+        full = model(ids, mask, features)["sentiment"]
+    hidden = torch.isclose(out["sentiment"], alone, atol=1e-6).all(1)
+    kept = torch.isclose(out["sentiment"], full, atol=1e-6).all(1)
+    assert 16 < int(hidden.sum()) < 48 and bool((hidden ^ kept).all())  # each row is one or the other
+
+    model.train()
+    model.text_dropout = 1.0  # every example hidden: the encoder gets no gradient at all
+    model.zero_grad()
+    model(ids, mask, features)["sentiment"].sum().backward()
+    assert all(p.grad is None or not p.grad.any() for p in model.bert.parameters())
+    assert model.sentiment_head.weight.grad.abs().sum() > 0

@@ -99,3 +99,18 @@ def test_without_onnxruntime_the_network_runs_in_torch(tiny_model_dir: Path, mon
     classifier = _load(tiny_model_dir, runtime="onnx")
     assert classifier.network is None
     assert len(classifier.predict(SENTENCES)) == len(SENTENCES)
+
+
+def test_a_failing_export_falls_back_to_torch(tiny_model_dir: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch):
+    model_dir = shutil.copytree(tiny_model_dir, tmp_path / "model")
+    (model_dir / onnx_network.file_name(True)).unlink()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("exporter cannot trace this model")
+
+    monkeypatch.setattr(onnx_network, "_export_float", broken)
+    classifier = _load(model_dir)
+    assert classifier.network is None and len(classifier.predict(SENTENCES)) == len(SENTENCES)
+    assert onnx_network.save_beside(classifier.model, model_dir, True) is None
+    assert not list(model_dir.glob("*.onnx")) and not list(model_dir.glob(".network-*"))
