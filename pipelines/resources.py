@@ -147,9 +147,15 @@ _LOAD_LOCK = threading.Lock()
 
 
 def _model_stamp(model_dir: Path) -> float:
-    files = [p.stat().st_mtime for p in model_dir.rglob("*") if p.is_file()] if model_dir.is_dir() \
-        else []
+    # the ONNX export is derived from the weights and may be written by the first load
+    # (nlp.onnx_network), so it must not make that load look stale
+    files = [p.stat().st_mtime for p in model_dir.rglob("*")
+             if p.is_file() and not _derived(p.name)] if model_dir.is_dir() else []
     return max(files, default=0.0)
+
+
+def _derived(name: str) -> bool:
+    return name.endswith(".onnx") and (name.startswith("network.") or name.startswith(".network-"))
 
 
 def in_backfill(run_tags: Mapping[str, str]) -> bool:

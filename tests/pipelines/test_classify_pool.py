@@ -52,3 +52,20 @@ def test_auto_processes_use_every_core_only_on_big_days(monkeypatch: pytest.Monk
     assert ClassifierResource(backend="rules", processes=3).processes_for(10) == 3
     monkeypatch.setattr(resources.os, "cpu_count", lambda: 1)
     assert auto.processes_for(10**6) == 1
+
+
+def test_model_stamp_ignores_the_onnx_export_written_at_first_load(tmp_path):
+    """Loading a model may write network.int8.onnx beside it; that must not look like a retrain."""
+    import os
+
+    from pipelines.resources import _model_stamp
+
+    (tmp_path / "model.safetensors").write_bytes(b"w")
+    os.utime(tmp_path / "model.safetensors", (1_000, 1_000))
+    before = _model_stamp(tmp_path)
+    for name in ("network.int8.onnx", ".network-abc.onnx"):
+        (tmp_path / name).write_bytes(b"graph")
+        os.utime(tmp_path / name, (2_000, 2_000))
+    assert _model_stamp(tmp_path) == before == 1_000
+    os.utime(tmp_path / "model.safetensors", (3_000, 3_000))
+    assert _model_stamp(tmp_path) == 3_000
