@@ -19,8 +19,8 @@ from __future__ import annotations
 import random
 import zlib
 from collections.abc import Callable, Sequence
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +52,7 @@ def gram_ids(text: str, hmm: bool = True) -> list[int]:
 # Words and bigrams repeat across texts (Zipf), so most lookups hit this memo instead of hashing; it is
 # bounded so that a stream of millions of texts cannot grow it without limit.
 _BUCKET_OF: dict[str, int] = {}
-_MEMO_LIMIT = 1 << 20
+_MEMO_LIMIT = 1 << 18  # at most about 40 MB of short strings
 
 
 def _bucket(gram: str) -> int:
@@ -86,7 +86,7 @@ class WordBag:
         lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         # one gather and one segmented sum for the whole batch instead of one per text
-        sums = np.add.reduceat(self.weight[np.fromiter(_chain(ids), dtype=np.int64)], starts, axis=0)
+        sums = np.add.reduceat(self.weight[np.fromiter(chain.from_iterable(ids), dtype=np.int64)], starts, axis=0)
         return sums / np.sqrt(lengths)[:, None].astype(np.float32) + self.bias
 
     def probabilities(self, texts: Sequence[str]) -> WordBagOutput:
@@ -123,10 +123,6 @@ class WordBag:
         weight = np.zeros((BUCKETS, OUT), dtype=np.float32)
         weight[data["rows"].numpy()] = data["values"].numpy()
         return cls(weight, data["bias"].numpy(), data["heads"], data.get("hmm", True))
-
-
-def _chain(lists: list[list[int]]):
-    return chain.from_iterable(lists)
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
