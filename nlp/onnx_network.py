@@ -107,11 +107,7 @@ def save_beside(model, model_dir: Path, quantize: bool) -> Path | None:
     model_dir = Path(model_dir)
     for old in model_dir.glob("network.*.onnx"):
         old.unlink()
-    if not available():
-        return None
-    try:
-        import onnx  # noqa: F401
-    except ImportError:
+    if not (available() and _exporter_installed()):
         return None
     try:
         return export(model, model_dir / file_name(quantize), weights_digest(model_dir), quantize)
@@ -132,9 +128,7 @@ def load(model_dir: Path, quantize: bool, num_threads: int, model=None) -> OnnxN
     cached = _cached(path, num_threads)
     if cached is not None and cached.digest == digest:
         return cached
-    try:
-        import onnx  # noqa: F401
-    except ImportError:
+    if not _exporter_installed():
         log.warning("onnx is not installed, so %s cannot be exported: the network runs in torch", path)
         return None
     if model is None:
@@ -142,15 +136,27 @@ def load(model_dir: Path, quantize: bool, num_threads: int, model=None) -> OnnxN
 
         model = load_model(model_dir)
     try:
-        try:
-            return OnnxNetwork(str(export(model, path, digest, quantize)), num_threads)
-        except OSError:  # a read-only model folder: export into memory for this process only
-            with tempfile.TemporaryDirectory() as tmp:
-                graph = export(model, Path(tmp) / path.name, digest, quantize)
-                return OnnxNetwork(graph.read_bytes(), num_threads)
+        return _export_and_open(model, path, digest, quantize, num_threads)
     except Exception as exc:  # an exporter that cannot trace this model must not stop classification
         log.warning("could not export %s (%s): the network runs in torch", path, exc)
         return None
+
+
+def _exporter_installed() -> bool:
+    try:
+        import onnx  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _export_and_open(model, path: Path, digest: str, quantize: bool, num_threads: int) -> OnnxNetwork:
+    try:
+        return OnnxNetwork(str(export(model, path, digest, quantize)), num_threads)
+    except OSError:  # a read-only model folder: export into memory for this process only
+        with tempfile.TemporaryDirectory() as tmp:
+            graph = export(model, Path(tmp) / path.name, digest, quantize)
+            return OnnxNetwork(graph.read_bytes(), num_threads)
 
 
 def _cached(path: Path, num_threads: int) -> OnnxNetwork | None:
