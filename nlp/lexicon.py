@@ -6,8 +6,11 @@ Files (UTF-8, ``#`` comments):
   per aspect, plus ``re: <regex>`` lines for numeric phrases (等了40分钟, 晚了半小时);
 * ``sentiment_positive.txt`` / ``sentiment_negative.txt`` – ``word [weight] [after] [mild]``
   (``after``: describes only an aspect word before it; ``mild``: counts for the overall sentiment
-  but leaves an aspect word a neutral mention, 态度一般 is no complaint);
-* ``negators.txt`` – ``word [scale]``; ``intensifiers.txt`` – ``word factor [ambiguous]``;
+  but leaves an aspect word a neutral mention, 态度一般 is no complaint; ``result``: a verb's
+  resultative complement, 干净 in 洗干净, which a ``result`` negator reaches across the verb);
+* ``negators.txt`` – ``word [scale] [result]`` (``result``: a perfective negator, 没 / 没有 / 未, that
+  also reaches a *result* word across the verb between them: 没清洗干净, 没有收拾好);
+  ``intensifiers.txt`` – ``word factor [ambiguous]``;
 * ``contrast.txt`` – ``word after|before|summary|reply [factor] [neg]`` (``reply``: a business's
   answer starts, 酒店反馈, and the rest of the text is not read);
 * ``skip.txt`` – words that contain a negator or cue but are neither (不但, 慢慢, 菜单).
@@ -70,6 +73,8 @@ class TokenInfo:
     skip: bool = False
     post_only: bool = False  # sentiment word that only describes an aspect word before it
     mild: bool = False  # sentiment word too weak to make an aspect word praise or complaint
+    result: bool = False  # negator: reaches a result word across a verb; word: a verb's result (洗干净)
+    neg_prefix: int = 0  # a complaint cue that starts with a result negator (没清洗): its length
     brk: int = 0  # 1 clause break, 2 sentence break
 
     polar: bool = False  # has a sentiment value or a praise/complaint cue (set by finish())

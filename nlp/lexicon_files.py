@@ -91,10 +91,12 @@ def lexicon_from_texts(files: dict[str, str], source: str = "package") -> Lexico
             tok(word).sentiment = sign * weight
             tok(word).post_only = "after" in parts[2:]
             tok(word).mild = "mild" in parts[2:]
+            tok(word).result = "result" in parts[2:]
 
     for line in _lines(files["negators.txt"]):
         parts = line.split()
         tok(parts[0]).negator = float(parts[1]) if len(parts) > 1 else 1.0
+        tok(parts[0]).result = "result" in parts[2:]
 
     for line in _lines(files["intensifiers.txt"]):
         parts = line.split()
@@ -119,6 +121,7 @@ def lexicon_from_texts(files: dict[str, str], source: str = "package") -> Lexico
             info.skip = True
 
     scale_degree_phrases(tokens)
+    _mark_negated_verbs(tokens)
     for info in tokens.values():
         info.finish()
     digest = hashlib.sha256()
@@ -126,6 +129,18 @@ def lexicon_from_texts(files: dict[str, str], source: str = "package") -> Lexico
         digest.update(name.encode())
         digest.update(files[name].encode("utf-8"))
     return Lexicon(tokens=tokens, regex_cues=regex_cues, hash=digest.hexdigest()[:10], source=source)
+
+
+def _mark_negated_verbs(tokens: dict[str, TokenInfo]) -> None:
+    """Complaint cues made of a result negator and a verb (没清洗, 没收拾) take a result word after
+    them as part of the same complaint (没清洗干净), not as praise (nlp.reader)."""
+    negators = sorted((w for w, info in tokens.items() if info.negator is not None and info.result),
+                      key=len, reverse=True)
+    for word, info in tokens.items():
+        if any(c.polarity < 0 for c in info.cues):
+            prefix = next((n for n in negators if word.startswith(n) and len(word) > len(n)), None)
+            if prefix:
+                info.neg_prefix = len(prefix)
 
 
 @lru_cache(maxsize=4)

@@ -12,6 +12,13 @@ from nlp.analysis import Analysis, Hit
 NEGATION_REACH = 1  # characters allowed between a negator (or its intensifier) and the polar word
 # ... and only these (不会迟到, 没有再迟到, 不是很热情); 不腻很好吃 / 不给就甩脸色 are not negations
 NEGATION_FILLER = frozenset("是会再能够太怎么算很那这要用曾都也还就得的有被过")
+# a result negator (没, 没有, 未) reaches a result word (干净, 好) across the verb between them:
+# 没清洗干净, 没有收拾好, and across a fronted object: 没把厨房打扫干净
+RESULT_REACH = 3
+RESULT_REACH_BA = 6  # when the gap starts with 把
+# ... but not across these: 没多久就好了, 没有更好的, 没想到很干净, 没吃过拌好的, 没别的好选择 are no
+# verb and its result
+RESULT_GAP_STOP = frozenset("就才都也又却比更最什想料过别其")
 TARGET_SPAN_MAX = 12  # longest "target ... sentiment word" span reported as one piece of evidence
 TARGET_THRESHOLD = 0.5  # |clause sentiment| a target needs to become praise/complaint
 CUES_REACH_OTHER_TARGETS = False  # 服务也很慢: the logistics cue 很慢 also makes 服务 (attitude) negative
@@ -50,6 +57,7 @@ class Reader:
         self.neg_on = False
         self.neg_start = self.neg_reach = 0
         self.neg_scale = 1.0
+        self.res_neg: tuple[int, int, bool] | None = None  # last result negator: start, end, inside a cue
         self.int_factor = 1.0
         self.int_reach = -10
         self.pending_amb = None  # an ambiguous intensifier (好) waiting for the next token
@@ -114,8 +122,17 @@ class Reader:
         return gap <= 0 or (gap <= NEGATION_REACH
                             and all(c in NEGATION_FILLER for c in self.text[reach:s]))
 
+    def _reaches_result(self, s: int) -> bool:
+        """A result negator stands before ``s`` with only a verb (and its fronted object) between."""
+        if self.res_neg is None:
+            return False
+        gap = self.text[self.res_neg[1]:s]
+        reach = RESULT_REACH_BA if gap[:1] == "把" else RESULT_REACH
+        return 0 < len(gap) <= reach and all("\u4e00" <= c <= "\u9fff" and c not in RESULT_GAP_STOP for c in gap)
+
     def _reset_modifiers(self) -> None:
         self.neg_on = False
+        self.res_neg = None
         self.int_factor, self.int_reach = 1.0, -10
 
     def _modifier(self, s: int, e: int, info) -> None:
@@ -125,6 +142,7 @@ class Reader:
             else:
                 self.neg_on, self.neg_start, self.neg_scale = True, s, info.negator
             self.neg_reach = e
+            self.res_neg = (s, e, False) if info.result else None
             if info.intensity is not None:
                 self.int_factor, self.int_reach = info.intensity, e
         elif info.intensity is not None:
@@ -163,8 +181,15 @@ class Reader:
     # -- polar words and targets ----------------------------------------------------------------
     def _polar(self, s: int, e: int, info, w: str) -> None:
         negated = self.neg_on and self._reaches(self.neg_reach, s)
+        if info.result and not negated and self._reaches_result(s):
+            if self.res_neg[2]:  # 没清洗|干净: the complaint cue before it has said so
+                self._reset_modifiers()
+                return
+            negated, self.neg_start, self.neg_scale = True, self.res_neg[0], 1.0
         intensity = self.int_factor if self._reaches(self.int_reach, s) else 1.0
+        keep = None if info.polar else self.res_neg  # a neutral target may be the verb: 没有打扫|干净
         self._reset_modifiers()
+        self.res_neg = (s, s + info.neg_prefix, True) if info.neg_prefix else keep
         a = self.neg_start if negated else s
         span = self.text[a:e] if negated else w
         cue_val = 0.0

@@ -198,3 +198,28 @@ def test_home_service_phrasings_of_the_coverage_audit():
     }
     _assert_cases(cases)
     assert _one("师傅提前十分钟到了")["logistics"] == 1  # arriving early is still praise
+
+
+def test_a_verb_s_result_is_negated_across_the_verb():
+    """没 + verb + 干净 / 好 is a complaint (没清洗干净, 孩子没照顾好), however the verb is written."""
+    cases = {
+        "油烟机没有清洗干净": ("skill", -1, "skill.not_clean"),
+        "鸡肉上还有鸡毛，没处理干净": ("skill", -1, "skill.not_clean"),
+        "阿姨没把厨房打扫干净": ("skill", -1, "skill.not_clean"),
+        "没有把碗洗干净就走了": ("skill", -1, "skill.not_clean"),
+        "窗户没清洗干净": ("skill", -1, "skill.not_clean"),
+        "孩子没照顾好，哭了一下午": ("skill", -1, None),
+    }
+    _assert_cases(cases)
+    for text in cases:
+        assert _one(text)["sentiment"] < 0, text
+    assert _one("没做到位")["sentiment"] < 0
+
+
+def test_a_result_negator_does_not_reach_past_other_words():
+    """Surprise (没想到), comparison (没有比她更好) and a later predicate (没多久就好了) are no negated result."""
+    assert _one("没想到很干净")["skill"] == 1
+    assert _one("没想到打扫得这么干净")["skill"] == 1
+    for text in ("没有比她更好的阿姨了", "没多久就好了", "没有迟到，打扫得很干净"):
+        assert _one(text)["sentiment"] > 0, text
+    assert _one("阿姨没迟到，厨房也收拾得很干净")["skill"] == 1
