@@ -11,7 +11,8 @@ Files (UTF-8, ``#`` comments):
 * ``negators.txt`` – ``word [scale] [result]`` (``result``: a perfective negator, 没 / 没有 / 未, that
   also reaches a *result* word across the verb between them: 没清洗干净, 没有收拾好);
   ``intensifiers.txt`` – ``word factor [ambiguous]``;
-* ``contrast.txt`` – ``word after|before|summary|reply [factor] [neg]`` (``reply``: a business's
+* ``contrast.txt`` – ``word after|before|summary|claim|reply [factor] [neg]`` (``claim``: the rest of
+  the clause is an expectation or a claim, 本以为很专业, and counts for nothing; ``reply``: a business's
   answer starts, 酒店反馈, and the rest of the text is not read);
 * ``skip.txt`` – words that contain a negator or cue but are neither (不但, 慢慢, 菜单).
 
@@ -69,7 +70,7 @@ class TokenInfo:
     negator: float | None = None  # scale of the flipped value
     intensity: float | None = None
     ambiguous: bool = False  # intensifier only directly before a polar word
-    contrast: str | None = None  # "after" | "before"
+    contrast: str | None = None  # "after" | "before" | "summary" | "claim" | "reply"
     skip: bool = False
     post_only: bool = False  # sentiment word that only describes an aspect word before it
     mild: bool = False  # sentiment word too weak to make an aspect word praise or complaint

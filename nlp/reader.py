@@ -61,6 +61,7 @@ class Reader:
         self.int_factor = 1.0
         self.int_reach = -10
         self.pending_amb = None  # an ambiguous intensifier (好) waiting for the next token
+        self.claim_factor: float | None = None  # factor to restore when a claim's clause ends
         self.stopped = False  # a business reply began: the rest of the text is not read
         # the current clause
         self.targets: list[tuple[str, str | None, int, int, str, float]] = []
@@ -76,6 +77,8 @@ class Reader:
         if info.brk:
             self._close_clause()
             self._reset_modifiers()
+            if self.claim_factor is not None:  # 本以为很专业，| 结果…: the claim ends with its clause
+                self.factor, self.claim_factor = self.claim_factor, None
             if info.brk == 2:
                 self.factor = 1.0
                 self.sent_start = len(self.items)
@@ -165,7 +168,12 @@ class Reader:
 
     def _contrast(self, kind: str) -> None:
         self._close_clause()
-        if kind in ("after", "summary"):
+        if kind == "claim":  # 以为 / 说是 / 号称: what the customer expected or was told, not a verdict
+            if self.claim_factor is None:
+                self.claim_factor = self.factor
+            self.factor = 0.0
+        elif kind in ("after", "summary"):
+            self.claim_factor = None
             # only the items since the last contrast: rescanning the whole sentence at every
             # 但是 is quadratic on long texts without sentence breaks; a summary (总的来说)
             # outweighs the whole text before it, not just its sentence
@@ -175,6 +183,7 @@ class Reader:
             self.discounted = len(self.items)
             self.factor = CONTRAST_AFTER
         else:
+            self.claim_factor = None
             self.factor = CONTRAST_BEFORE
         self._reset_modifiers()
 

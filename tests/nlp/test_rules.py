@@ -223,3 +223,25 @@ def test_a_result_negator_does_not_reach_past_other_words():
     for text in ("没有比她更好的阿姨了", "没多久就好了", "没有迟到，打扫得很干净"):
         assert _one(text)["sentiment"] > 0, text
     assert _one("阿姨没迟到，厨房也收拾得很干净")["skill"] == 1
+
+
+def test_an_expectation_or_a_claim_is_not_the_verdict():
+    """以为 / 说是 / 号称: the rest of the clause is what the customer expected or was told."""
+    assert _one("本以为很专业，没想到这么敷衍")["sentiment"] < 0
+    assert _one("说是专业保洁，结果只拿块抹布随便擦擦")["skill"] != 1
+    assert _one("本以为会很差，结果阿姨做得很好")["sentiment"] > 0
+    assert _one("号称服务一流，结果前台爱答不理")["sentiment"] < 0
+    assert _one("号称专业团队，其实很一般")["skill"] != 1
+    assert _one("以为会准时，又迟到了半小时")["sentiment"] < 0
+    assert _one("阿姨很专业，打扫得很干净")["skill"] == 1  # no claim: praise as before
+
+
+def test_a_rhetorical_question_denies_what_it_names():
+    cases = {
+        "这也叫打扫干净了？": ("skill", -1, None),
+        "这就叫专业？": ("skill", -1, None),
+        "这叫干净吗": ("skill", -1, None),
+    }
+    _assert_cases(cases)
+    assert _one("就这还五星好评？")["sentiment"] < 0
+    assert _one("厨房收拾得这叫一个干净")["skill"] == 1  # 这叫一个: emphatic praise
