@@ -245,3 +245,9 @@ def test_a_rhetorical_question_denies_what_it_names():
     _assert_cases(cases)
     assert _one("就这还五星好评？")["sentiment"] < 0
     assert _one("厨房收拾得这叫一个干净")["skill"] == 1  # 这叫一个: emphatic praise
+
+
+def test_money_wasted_and_better_than_before():
+    for text in ("这钱花得冤枉", "白花了三百块", "花了冤枉钱"):
+        assert _one(text)["sentiment"] < 0, text
+    assert _one("阿姨做事比上一个强多了")["sentiment"] > 0
