@@ -8,8 +8,9 @@ Files (UTF-8, ``#`` comments):
   (``after``: describes only an aspect word before it; ``mild``: counts for the overall sentiment
   but leaves an aspect word a neutral mention, 态度一般 is no complaint; ``result``: a verb's
   resultative complement, 干净 in 洗干净, which a ``result`` negator reaches across the verb);
-* ``negators.txt`` – ``word [scale] [result]`` (``result``: a perfective negator, 没 / 没有 / 未, that
-  also reaches a *result* word across the verb between them: 没清洗干净, 没有收拾好);
+* ``negators.txt`` – ``word [scale] [result|compare]`` (``result``: a perfective negator, 没 / 没有 /
+  未, that also reaches a *result* word across the verb between them: 没清洗干净, 没有收拾好;
+  ``compare``: 不比, which reaches any polar word across the thing compared: 不比大公司差);
   ``intensifiers.txt`` – ``word factor [ambiguous]``;
 * ``contrast.txt`` – ``word after|before|summary|claim|reply [factor] [neg]`` (``claim``: the rest of
   the clause is an expectation or a claim, 本以为很专业, and counts for nothing; ``reply``: a business's
@@ -75,6 +76,7 @@ class TokenInfo:
     post_only: bool = False  # sentiment word that only describes an aspect word before it
     mild: bool = False  # sentiment word too weak to make an aspect word praise or complaint
     result: bool = False  # negator: reaches a result word across a verb; word: a verb's result (洗干净)
+    compare: bool = False  # negator that reaches any polar word across the thing compared (不比…差)
     neg_prefix: int = 0  # a complaint cue that starts with a result negator (没清洗): its length
     brk: int = 0  # 1 clause break, 2 sentence break
 

@@ -97,6 +97,7 @@ def lexicon_from_texts(files: dict[str, str], source: str = "package") -> Lexico
         parts = line.split()
         tok(parts[0]).negator = float(parts[1]) if len(parts) > 1 else 1.0
         tok(parts[0]).result = "result" in parts[2:]
+        tok(parts[0]).compare = "compare" in parts[2:]
 
     for line in _lines(files["intensifiers.txt"]):
         parts = line.split()

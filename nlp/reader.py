@@ -19,6 +19,10 @@ RESULT_REACH_BA = 6  # when the gap starts with 把
 # ... but not across these: 没多久就好了, 没有更好的, 没想到很干净, 没吃过拌好的, 没别的好选择 are no
 # verb and its result
 RESULT_GAP_STOP = frozenset("就才都也又却比更最什想料过别其")
+# a comparative negator (不比, 一点也不比) reaches any polar word across the thing compared:
+# 一点也不比大公司差 is praise, 并不比别家好 a complaint
+COMPARE_REACH = 8
+COMPARE_GAP_STOP = frozenset("就才却但")
 TARGET_SPAN_MAX = 12  # longest "target ... sentiment word" span reported as one piece of evidence
 TARGET_THRESHOLD = 0.5  # |clause sentiment| a target needs to become praise/complaint
 CUES_REACH_OTHER_TARGETS = False  # 服务也很慢: the logistics cue 很慢 also makes 服务 (attitude) negative
@@ -57,7 +61,9 @@ class Reader:
         self.neg_on = False
         self.neg_start = self.neg_reach = 0
         self.neg_scale = 1.0
-        self.res_neg: tuple[int, int, bool] | None = None  # last result negator: start, end, inside a cue
+        # the last negator that reaches across words: start, end, kind ("result", "compare", or
+        # "cue": 没 inside a complaint cue such as 没清洗)
+        self.res_neg: tuple[int, int, str] | None = None
         self.int_factor = 1.0
         self.int_reach = -10
         self.pending_amb = None  # an ambiguous intensifier (好) waiting for the next token
@@ -125,13 +131,19 @@ class Reader:
         return gap <= 0 or (gap <= NEGATION_REACH
                             and all(c in NEGATION_FILLER for c in self.text[reach:s]))
 
-    def _reaches_result(self, s: int) -> bool:
-        """A result negator stands before ``s`` with only a verb (and its fronted object) between."""
+    def _reaches_across(self, s: int, info) -> bool:
+        """A result negator stands before the result word at ``s`` with only a verb (and its fronted
+        object) between, or a comparative negator before a polar word with only the thing compared."""
         if self.res_neg is None:
             return False
         gap = self.text[self.res_neg[1]:s]
-        reach = RESULT_REACH_BA if gap[:1] == "把" else RESULT_REACH
-        return 0 < len(gap) <= reach and all("\u4e00" <= c <= "\u9fff" and c not in RESULT_GAP_STOP for c in gap)
+        if self.res_neg[2] == "compare":
+            reach, stop = COMPARE_REACH, COMPARE_GAP_STOP
+        elif info.result:
+            reach, stop = (RESULT_REACH_BA if gap[:1] == "把" else RESULT_REACH), RESULT_GAP_STOP
+        else:
+            return False
+        return 0 < len(gap) <= reach and all("\u4e00" <= c <= "\u9fff" and c not in stop for c in gap)
 
     def _reset_modifiers(self) -> None:
         self.neg_on = False
@@ -145,7 +157,7 @@ class Reader:
             else:
                 self.neg_on, self.neg_start, self.neg_scale = True, s, info.negator
             self.neg_reach = e
-            self.res_neg = (s, e, False) if info.result else None
+            self.res_neg = (s, e, "compare") if info.compare else (s, e, "result") if info.result else None
             if info.intensity is not None:
                 self.int_factor, self.int_reach = info.intensity, e
         elif info.intensity is not None:
@@ -190,15 +202,15 @@ class Reader:
     # -- polar words and targets ----------------------------------------------------------------
     def _polar(self, s: int, e: int, info, w: str) -> None:
         negated = self.neg_on and self._reaches(self.neg_reach, s)
-        if info.result and not negated and self._reaches_result(s):
-            if self.res_neg[2]:  # 没清洗|干净: the complaint cue before it has said so
+        if not negated and self._reaches_across(s, info):
+            if self.res_neg[2] == "cue":  # 没清洗|干净: the complaint cue before it has said so
                 self._reset_modifiers()
                 return
             negated, self.neg_start, self.neg_scale = True, self.res_neg[0], 1.0
         intensity = self.int_factor if self._reaches(self.int_reach, s) else 1.0
         keep = None if info.polar else self.res_neg  # a neutral target may be the verb: 没有打扫|干净
         self._reset_modifiers()
-        self.res_neg = (s, s + info.neg_prefix, True) if info.neg_prefix else keep
+        self.res_neg = (s, s + info.neg_prefix, "cue") if info.neg_prefix else keep
         a = self.neg_start if negated else s
         span = self.text[a:e] if negated else w
         cue_val = 0.0

@@ -251,3 +251,11 @@ def test_money_wasted_and_better_than_before():
     for text in ("这钱花得冤枉", "白花了三百块", "花了冤枉钱"):
         assert _one(text)["sentiment"] < 0, text
     assert _one("阿姨做事比上一个强多了")["sentiment"] > 0
+
+
+def test_a_comparison_denies_the_word_after_the_thing_compared():
+    """不比 X 差 is praise, 并不比 X 好 a complaint, however long X is."""
+    assert _one("一点也不比大公司差")["sentiment"] > 0
+    assert _one("阿姨做得不比五星级酒店的保洁差")["sentiment"] > 0
+    assert _one("并不比别家好")["sentiment"] < 0
+    assert _one("不比上次那个阿姨细心")["skill"] == -1
