@@ -6,7 +6,11 @@ state machine:
 * **negation** – a negator (不, 没有, 一点也不, 不太 …) flips the next polar word of the same clause
   within one character (intensifiers may stand between): 不热情 / 一点也不热情 -> attitude
   complaint, 不迟到 / 没有迟到 -> logistics praise, 不太好 -> negative. Two negators in a row
-  cancel (不是不好).
+  cancel (不是不好). A *result* negator (没, 没有, 未) also reaches a verb's result across the verb
+  (没清洗干净, 没有收拾好, 没把厨房打扫干净), a *comparative* one (不比) any polar word across the thing
+  compared (一点也不比大公司差), and rhetorical questions negate (这也叫干净？, 这就叫专业？).
+* **claims** – after 以为 / 说是 / 号称 … the rest of the clause is an expectation or a claim, not
+  the verdict, and counts for nothing (本以为很专业，没想到这么敷衍).
 * **intensifiers** scale sentiment (很, 非常, 有点); 好 is an intensifier only right before a polar
   word (好慢), otherwise the positive word 好.
 * **contrast** – after 但是/不过/就是有点 … the rest of the sentence weighs 1.4 and what came before

@@ -8,21 +8,8 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from nlp.analysis import Analysis, Hit
+from nlp.reach import gap_is_filler, negator_reaches_across
 
-NEGATION_REACH = 1  # characters allowed between a negator (or its intensifier) and the polar word
-# ... and only these (不会迟到, 没有再迟到, 不是很热情); 不腻很好吃 / 不给就甩脸色 are not negations
-NEGATION_FILLER = frozenset("是会再能够太怎么算很那这要用曾都也还就得的有被过")
-# a result negator (没, 没有, 未) reaches a result word (干净, 好) across the verb between them:
-# 没清洗干净, 没有收拾好, and across a fronted object: 没把厨房打扫干净
-RESULT_REACH = 3
-RESULT_REACH_BA = 6  # when the gap starts with 把
-# ... but not across these: 没多久就好了, 没有更好的, 没想到很干净, 没吃过拌好的, 没别的好选择 are no
-# verb and its result
-RESULT_GAP_STOP = frozenset("就才都也又却比更最什想料过别其")
-# a comparative negator (不比, 一点也不比) reaches any polar word across the thing compared:
-# 一点也不比大公司差 is praise, 并不比别家好 a complaint
-COMPARE_REACH = 8
-COMPARE_GAP_STOP = frozenset("就才却但")
 TARGET_SPAN_MAX = 12  # longest "target ... sentiment word" span reported as one piece of evidence
 TARGET_THRESHOLD = 0.5  # |clause sentiment| a target needs to become praise/complaint
 CUES_REACH_OTHER_TARGETS = False  # 服务也很慢: the logistics cue 很慢 also makes 服务 (attitude) negative
@@ -127,23 +114,10 @@ class Reader:
 
     # -- modifiers ------------------------------------------------------------------------------
     def _reaches(self, reach: int, s: int) -> bool:
-        gap = s - reach
-        return gap <= 0 or (gap <= NEGATION_REACH
-                            and all(c in NEGATION_FILLER for c in self.text[reach:s]))
+        return gap_is_filler(self.text, reach, s)
 
     def _reaches_across(self, s: int, info) -> bool:
-        """A result negator stands before the result word at ``s`` with only a verb (and its fronted
-        object) between, or a comparative negator before a polar word with only the thing compared."""
-        if self.res_neg is None:
-            return False
-        gap = self.text[self.res_neg[1]:s]
-        if self.res_neg[2] == "compare":
-            reach, stop = COMPARE_REACH, COMPARE_GAP_STOP
-        elif info.result:
-            reach, stop = (RESULT_REACH_BA if gap[:1] == "把" else RESULT_REACH), RESULT_GAP_STOP
-        else:
-            return False
-        return 0 < len(gap) <= reach and all("\u4e00" <= c <= "\u9fff" and c not in stop for c in gap)
+        return self.res_neg is not None and negator_reaches_across(self.text, *self.res_neg[1:], s, info.result)
 
     def _reset_modifiers(self) -> None:
         self.neg_on = False
