@@ -117,7 +117,10 @@ class Reader:
         return gap_is_filler(self.text, reach, s)
 
     def _reaches_across(self, s: int, info) -> bool:
-        return self.res_neg is not None and negator_reaches_across(self.text, *self.res_neg[1:], s, info.result)
+        if self.res_neg is None:
+            return False
+        _, end, kind = self.res_neg
+        return negator_reaches_across(self.text, end, kind, s, info.result)
 
     def _reset_modifiers(self) -> None:
         self.neg_on = False
