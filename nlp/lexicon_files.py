@@ -92,6 +92,7 @@ def lexicon_from_texts(files: dict[str, str], source: str = "package") -> Lexico
             tok(word).post_only = "after" in parts[2:]
             tok(word).mild = "mild" in parts[2:]
             tok(word).result = "result" in parts[2:]
+            tok(word).compare = "compare" in parts[2:]  # 不如: also denies the polar word after it
 
     for line in _lines(files["negators.txt"]):
         parts = line.split()

@@ -32,10 +32,10 @@ def negator_reaches_across(text: str, end: int, kind: str, s: int, is_result: bo
     "cue" for 没 inside a cue such as 没清洗) a result word across its verb and a fronted object; a
     comparative one ("compare") any polar word across the thing compared."""
     gap = text[end:s]
-    if kind == "compare":
-        reach, stop = COMPARE_REACH, COMPARE_GAP_STOP
+    if kind == "compare":  # no gap too: 不如上次好吃 (不如上次 is a polar word, not a negator)
+        least, reach, stop = 0, COMPARE_REACH, COMPARE_GAP_STOP
     elif is_result:
-        reach, stop = (RESULT_REACH_BA if gap[:1] == "把" else RESULT_REACH), RESULT_GAP_STOP
+        least, reach, stop = 1, (RESULT_REACH_BA if gap[:1] == "把" else RESULT_REACH), RESULT_GAP_STOP
     else:
         return False
-    return 0 < len(gap) <= reach and all("\u4e00" <= c <= "\u9fff" and c not in stop for c in gap)
+    return least <= len(gap) <= reach and all("\u4e00" <= c <= "\u9fff" and c not in stop for c in gap)

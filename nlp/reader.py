@@ -188,6 +188,8 @@ class Reader:
         keep = None if info.polar else self.res_neg  # a neutral target may be the verb: 没有打扫|干净
         self._reset_modifiers()
         self.res_neg = (s, s + info.neg_prefix, "cue") if info.neg_prefix else keep
+        if info.compare:  # 不如我自己打扫得干净: the comparison is bad, and so is what it compares
+            self.res_neg = (s, e, "compare")
         a = self.neg_start if negated else s
         span = self.text[a:e] if negated else w
         cue_val = 0.0

@@ -259,3 +259,30 @@ def test_a_comparison_denies_the_word_after_the_thing_compared():
     assert _one("阿姨做得不比五星级酒店的保洁差")["sentiment"] > 0
     assert _one("并不比别家好")["sentiment"] < 0
     assert _one("不比上次那个阿姨细心")["skill"] == -1
+
+
+def test_worse_than_denies_what_it_compares():
+    """不如 is bad on its own and also denies the polar word after the thing compared (session 12)."""
+    assert _one("还不如我自己收拾得整齐")["skill"] == -1
+    assert _one("做的菜还不如食堂好吃")["sentiment"] < 0
+    assert _one("味道不如以前")["sentiment"] < 0  # nothing compared after it: the word alone
+
+
+def test_home_service_phrasings_of_the_session_12_audit():
+    """Families of the dev rows of bench/data/home_service_audit.tsv, in sentences of their own."""
+    cases = {
+        "说好上午来，下午三点才来": ("logistics", -1, "logistics.late"),
+        "催了好几遍才上门": ("logistics", -1, "logistics.late"),
+        "打完电话半小时内人就到了": ("logistics", 1, None),
+        "抹布吸尘器都是自己带的": ("logistics", 1, None),
+        "这个不做那个不做，架子倒不小": ("attitude", -1, None),
+        "跟她说过不要动孩子的玩具": ("attitude", -1, None),
+        "跟孩子说话温声细语的": ("attitude", 1, None),
+        "结账跟报价一致": ("attitude", 1, None),
+        "玻璃擦得很彻底": ("skill", 1, None),
+        "护工晚上睡得太死": ("skill", -1, "skill.eldercare_method"),
+        "走的时候门没关": ("skill", -1, None),
+    }
+    _assert_cases(cases)
+    assert _one("下回还找这个阿姨")["sentiment"] > 0
+    assert _one("刚才来了一位阿姨")["logistics"] is pd.NA or pd.isna(_one("刚才来了一位阿姨")["logistics"])
