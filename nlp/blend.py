@@ -13,8 +13,9 @@ characters mislead it more often than the lexicon does. Three views of each text
   retrains with `--data`), mixed into the sentiment.
 
 Last, a text in which the lexicon finds no sentiment word at all is read as neutral
-(`NLPSettings.neutral_without_evidence`): there the network has only its training bias, and a
-polarity that no word in the text backs cannot be shown to a quality team as evidence.
+(`NLPSettings.neutral_without_evidence`) unless the blend reads it strongly
+(`neutral_without_evidence_below`, since session 12): a weak reading there is mostly the network's
+training bias, and a polarity that no word backs is shown only when the readers agree on it.
 
 Weights live in `NLPSettings` (saved in the model card, so a model keeps the blend it was measured
 with); `bench/evaluate_classifier.py` prints each view beside the blend.
@@ -88,8 +89,10 @@ def without_sentiment_evidence(analyses: Sequence) -> np.ndarray:
                        dtype=bool, count=len(analyses))
 
 
-def neutral_where(sentiment: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """`sentiment` (n, 3) with the `rows` set to neutral (0, 1, 0); the input itself when none are."""
+def neutral_where(sentiment: np.ndarray, rows: np.ndarray, below: float = np.inf) -> np.ndarray:
+    """`sentiment` (n, 3) with the `rows` whose |positive - negative| is under `below` set to neutral
+    (0, 1, 0); the input itself when none are."""
+    rows = rows & (np.abs(sentiment[:, 2] - sentiment[:, 0]) < below)
     if not rows.any():
         return sentiment
     out = sentiment.copy()

@@ -37,6 +37,7 @@ class Views:
     wordbag_aspects: np.ndarray | None = None  # only for a model with a word bag
     wordbag_sentiment: np.ndarray | None = None
     neutral_rows: np.ndarray | None = None  # texts without sentiment evidence, when the model reads them as neutral
+    neutral_below: float = np.inf  # ... unless the blend reads them at least this strongly
 
 
 def label_arrays(examples: Sequence) -> tuple[np.ndarray, np.ndarray]:
@@ -75,7 +76,8 @@ def compute_views(classifier, texts: Sequence[str]) -> Views:
     neutral = without_sentiment_evidence(analyses) if classifier.settings.neutral_without_evidence else None
     return Views(network.aspects, network.sentiment, lexicon.aspects, lexicon.sentiment,
                  rule_aspects(analyses), rule_sentiment(analyses),
-                 bag.aspects if bag else None, bag.sentiment if bag else None, neutral)
+                 bag.aspects if bag else None, bag.sentiment if bag else None, neutral,
+                 classifier.settings.neutral_without_evidence_below)
 
 
 def blended_sentiment(views: Views, lexicon_view: float, rules: float, wordbag: float = 0.0) -> np.ndarray:
@@ -83,7 +85,7 @@ def blended_sentiment(views: Views, lexicon_view: float, rules: float, wordbag: 
     blended = mix(mix(views.network_sentiment, views.lexicon_sentiment, lexicon_view), views.rules_sentiment, rules)
     if views.wordbag_sentiment is not None:
         blended = mix(blended, views.wordbag_sentiment, wordbag)
-    return blended if views.neutral_rows is None else neutral_where(blended, views.neutral_rows)
+    return blended if views.neutral_rows is None else neutral_where(blended, views.neutral_rows, views.neutral_below)
 
 
 def blended_aspects(views: Views, lexicon_view: float, rules: float, wordbag: float = 0.0) -> np.ndarray:

@@ -144,7 +144,8 @@ class FeedbackClassifier:
             mix(network.aspects, rule_aspects(analyses), weights.rules_aspects), subreasons,
             mix(network.sentiment, rule_sentiment(analyses), weights.rules_sentiment)))
         if self.settings.neutral_without_evidence:  # last: no reader may give these texts a polarity
-            blended.sentiment = neutral_where(blended.sentiment, without_sentiment_evidence(analyses))
+            blended.sentiment = neutral_where(blended.sentiment, without_sentiment_evidence(analyses),
+                                              self.settings.neutral_without_evidence_below)
         return blended
 
     def _mix_wordbag(self, texts: list[str], blended: Probabilities) -> Probabilities:

@@ -86,8 +86,11 @@ class NLPSettings:
     mention_cutoff: float = 0.4
     # a text in which the lexicon finds no sentiment word at all gets sentiment 0 (neutral): the
     # network alone is no better than a constant on such texts (session 8, docs/classifier.md), and a
-    # polarity the product cannot back with a word is not one HR should act on
+    # polarity the product cannot back with a word is not one HR should act on ...
     neutral_without_evidence: bool = True
+    # ... unless the blend reads it at least this strongly (|sentiment| >= 0.4): 宝宝在她手里从来不哭
+    # has no sentiment word and is praise (session 12, chosen on the dev parts; 1.01: always neutral)
+    neutral_without_evidence_below: float = 0.4
     # --- blend of the network with the lexicon (nlp.blend; defaults chosen on the dev halves of
     # ../shared/eval, docs/classifier.md; `feedback train --data` re-chooses them on held-out user rows) ---
     blend_lexicon_view: float = 0.25  # share of the network's lexicon-only view (0.5 before session 5, 0.75 before 8)

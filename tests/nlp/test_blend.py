@@ -180,6 +180,10 @@ def test_without_sentiment_evidence_means_no_sentiment_word_not_a_zero_sum():
     sentiment = np.array([[0.7, 0.1, 0.2], [0.1, 0.1, 0.8]], dtype=np.float32)
     assert neutral_where(sentiment, np.array([False, False])) is sentiment
     assert np.allclose(neutral_where(sentiment, np.array([False, True])), [[0.7, 0.1, 0.2], [0.0, 1.0, 0.0]])
+    # a strong reading (|0.8 - 0.1| = 0.7) is kept under a threshold of 0.4, a weak one is not
+    assert neutral_where(sentiment, np.array([False, True]), below=0.4) is sentiment
+    weak = np.array([[0.3, 0.3, 0.4]], dtype=np.float32)
+    assert np.allclose(neutral_where(weak, np.array([True]), below=0.4), [[0.0, 1.0, 0.0]])
 
 
 def test_a_text_without_sentiment_words_reads_neutral_unless_switched_off(tiny_model_dir: Path):
@@ -189,6 +193,7 @@ def test_a_text_without_sentiment_words_reads_neutral_unless_switched_off(tiny_m
 
     clf = FeedbackClassifier.load(tiny_model_dir)
     assert clf.settings.neutral_without_evidence
+    clf.settings = replace(clf.settings, neutral_without_evidence_below=1.01)  # always, whatever the tiny model reads
     texts = [normalise(t) for t in SILENT + SPOKEN]
     ours = clf.predict(texts)["sentiment"].tolist()
     assert ours[:2] == [0.0, 0.0] and ours[2] > 0
@@ -200,3 +205,9 @@ def test_a_text_without_sentiment_words_reads_neutral_unless_switched_off(tiny_m
     assert views.wordbag_sentiment is not None and weights.wordbag_sentiment > 0
     assert np.allclose(blended_sentiment(views, weights.lexicon_view, weights.rules_sentiment, weights.wordbag_sentiment),
                        clf.probabilities(texts).sentiment, atol=1e-6)
+    # ... and so they do with the shipped threshold, under which a strong reading stays
+    shipped = FeedbackClassifier.load(tiny_model_dir)
+    views = compute_views(shipped, texts)
+    assert views.neutral_below == shipped.settings.neutral_without_evidence_below == 0.4
+    assert np.allclose(blended_sentiment(views, weights.lexicon_view, weights.rules_sentiment, weights.wordbag_sentiment),
+                       shipped.probabilities(texts).sentiment, atol=1e-6)
