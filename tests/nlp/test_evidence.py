@@ -61,7 +61,9 @@ def test_find_evidence_is_fast():
     for t in texts:
         find_evidence(t, lex)
     rate = len(texts) / (time.perf_counter() - t0)
-    assert rate > 2000  # ~15-25k/s on an idle core; generous bound for a busy CI box
+    # ~15-25k/s on an idle core, 2k with training beside it: this catches a pathological (quadratic)
+    # reader, not a speed target (bench/rules_throughput.py measures speed)
+    assert rate > 300
 
 
 def test_comparisons_that_deny_praise_are_negative():
