@@ -1,0 +1,45 @@
+"""bench/home_service_audit.py: the audit file is well formed, kept out of training, and scored right."""
+import numpy as np
+import pandas as pd
+
+from bench.home_service_audit import ASPECTS, load_audit, misread, scores, table
+
+
+def test_the_audit_rows_are_labelled_and_split():
+    audit = load_audit()
+    assert len(audit) == 109
+    assert set(audit["part"]) == {"dev", "heldout"}
+    for column in (*ASPECTS, "sentiment"):
+        assert set(audit[column].dropna()) <= {-1, 0, 1}, column
+    assert audit[list(ASPECTS) + ["sentiment"]].notna().any(axis=1).all()  # every row says something
+    assert audit["text"].is_unique
+
+
+def test_the_audit_is_never_training_data():
+    from nlp.corpus import load_handwritten, load_written_reviews
+
+    corpus = {ex.text for ex in load_handwritten()} | {ex.text for ex in load_written_reviews()}
+    assert not corpus & set(load_audit()["text"])
+
+
+def test_a_perfect_reading_scores_one_and_misreads_nothing():
+    audit = load_audit()
+    perfect = audit[list(ASPECTS)].astype("Int64")
+    perfect["sentiment"] = audit["sentiment"].fillna(0.5).replace(0, -0.1).astype(float)
+    assert all(value == 1.0 for value in scores(audit, perfect).values())
+    assert misread(audit, perfect) == []
+
+
+def test_the_rules_are_scored_by_part():
+    from nlp.rules import RuleClassifier
+
+    audit = load_audit()
+    frame = RuleClassifier().predict(audit["text"].tolist())
+    values = scores(audit, frame)
+    assert all(0.0 <= v <= 1.0 for v in values.values())
+    assert values["texts fully right"] < 1.0  # the rules do not read it all
+    text = table({"rules": frame}, audit)
+    assert "rules: heldout" in text and "rows: dev 55, heldout 54, all 109" in text
+    wrong = frame.copy()
+    wrong["skill"] = pd.array([np.nan] * len(wrong), dtype="Int64")
+    assert len(misread(audit, wrong)) > len(misread(audit, frame))  # dev skill labels the rules had right
