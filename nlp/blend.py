@@ -41,12 +41,21 @@ class BlendWeights:
     rules_sentiment: float = 0.0
     wordbag_aspects: float = 0.0
     wordbag_sentiment: float = 0.0
+    rules_skill: float | None = None  # the rules' share in skill; None: rules_aspects, as for the others
 
     def __post_init__(self) -> None:
-        for name in ("lexicon_view", "rules_aspects", "rules_sentiment", "wordbag_aspects", "wordbag_sentiment"):
+        for name in ("lexicon_view", "rules_aspects", "rules_sentiment", "wordbag_aspects", "wordbag_sentiment",
+                     "rules_skill"):
             value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:
+            if value is not None and not 0.0 <= value <= 1.0:
                 raise ValueError(f"blend weight {name}={value} is outside [0, 1]")
+
+    def rules_by_aspect(self) -> float | np.ndarray:
+        """The rules' share for `mix` over (n, 3, 4) aspect probabilities: one number, or (1, 3, 1)."""
+        if self.rules_skill is None or self.rules_skill == self.rules_aspects:
+            return self.rules_aspects
+        shares = [self.rules_skill if aspect == "skill" else self.rules_aspects for aspect in ASPECTS]
+        return np.asarray(shares, dtype=np.float32).reshape(1, len(ASPECTS), 1)
 
 
 def aspect_classes(aspects: np.ndarray, cutoff: float) -> np.ndarray:
@@ -100,8 +109,9 @@ def neutral_where(sentiment: np.ndarray, rows: np.ndarray, below: float = np.inf
     return out
 
 
-def mix(full: np.ndarray, other: np.ndarray, weight: float) -> np.ndarray:
-    """(1 - weight) * full + weight * other (returns `full` itself when weight is 0)."""
-    if weight <= 0.0:
+def mix(full: np.ndarray, other: np.ndarray, weight: float | np.ndarray) -> np.ndarray:
+    """(1 - weight) * full + weight * other (returns `full` itself when weight is 0); `weight` may be an
+    array that broadcasts over `full` (a share per aspect)."""
+    if np.all(np.asarray(weight) <= 0.0):
         return full
     return ((1.0 - weight) * full + weight * other).astype(np.float32)

@@ -88,9 +88,11 @@ def blended_sentiment(views: Views, lexicon_view: float, rules: float, wordbag: 
     return blended if views.neutral_rows is None else neutral_where(blended, views.neutral_rows, views.neutral_below)
 
 
-def blended_aspects(views: Views, lexicon_view: float, rules: float, wordbag: float = 0.0) -> np.ndarray:
+def blended_aspects(views: Views, lexicon_view: float, rules: float, wordbag: float = 0.0,
+                    rules_skill: float | None = None) -> np.ndarray:
     """(n, 3, 4) aspect probabilities of the views mixed as `FeedbackClassifier` mixes them."""
-    blended = mix(mix(views.network_aspects, views.lexicon_aspects, lexicon_view), views.rules_aspects, rules)
+    shares = BlendWeights(rules_aspects=rules, rules_skill=rules_skill).rules_by_aspect()
+    blended = mix(mix(views.network_aspects, views.lexicon_aspects, lexicon_view), views.rules_aspects, shares)
     if views.wordbag_aspects is not None:
         blended = mix(blended, views.wordbag_aspects, wordbag)
     return blended
@@ -108,12 +110,13 @@ def sentiment_accuracy(views: Views, labels: np.ndarray, lexicon_view: float, ru
 
 
 def aspect_accuracy(views: Views, classes: np.ndarray, lexicon_view: float, rules: float,
-                    wordbag: float = 0.0, cutoff: float = NLPSettings.mention_cutoff) -> float:
+                    wordbag: float = 0.0, cutoff: float = NLPSettings.mention_cutoff,
+                    rules_skill: float | None = None) -> float:
     """Share of labelled (row, aspect) cells whose blended class (as `to_frame` decides it) is right."""
     known = classes >= 0
     if not known.any():
         return float("nan")
-    predicted = aspect_classes(blended_aspects(views, lexicon_view, rules, wordbag), cutoff)
+    predicted = aspect_classes(blended_aspects(views, lexicon_view, rules, wordbag, rules_skill), cutoff)
     return float((predicted[known] == classes[known]).mean())
 
 
@@ -149,10 +152,11 @@ def choose_weights(views: Views, sentiment: np.ndarray, aspect_classes: np.ndarr
                 lambda r, w: sentiment_accuracy(views, sentiment, lexicon_view, r, w), RULES_SENTIMENT_GRID, bag_s)
         if fit_a:
             scores["aspect_acc"], rules_a, wordbag_a = _best(
-                lambda r, w: aspect_accuracy(views, aspect_classes, lexicon_view, r, w, cutoff),
+                lambda r, w: aspect_accuracy(views, aspect_classes, lexicon_view, r, w, cutoff, default.rules_skill),
                 RULES_ASPECTS_GRID, bag_a)
         score = float(np.mean(list(scores.values())))
         if best is None or score > best[0] + 1e-9:  # strict: ties keep the earlier, smaller shares
-            best = (score, BlendWeights(lexicon_view, rules_a, rules_s, wordbag_a, wordbag_s), scores)
+            best = (score, BlendWeights(lexicon_view, rules_a, rules_s, wordbag_a, wordbag_s, default.rules_skill),
+                    scores)
     assert best is not None
     return best[1], best[2]

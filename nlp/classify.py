@@ -139,9 +139,9 @@ class FeedbackClassifier:
         # a sub-reason with a complaint cue in the text (迟到 -> logistics.late) is reported whenever
         # the rules count at all: the cue is its evidence, and the network misses rare ones
         subreasons = (np.maximum(network.subreasons, rule_subreasons(analyses, self.subreasons))
-                      if weights.rules_aspects else network.subreasons)
+                      if weights.rules_aspects or weights.rules_skill else network.subreasons)
         blended = self._mix_wordbag(texts, Probabilities(
-            mix(network.aspects, rule_aspects(analyses), weights.rules_aspects), subreasons,
+            mix(network.aspects, rule_aspects(analyses), weights.rules_by_aspect()), subreasons,
             mix(network.sentiment, rule_sentiment(analyses), weights.rules_sentiment)))
         if self.settings.neutral_without_evidence:  # last: no reader may give these texts a polarity
             blended.sentiment = neutral_where(blended.sentiment, without_sentiment_evidence(analyses),

@@ -94,7 +94,10 @@ class NLPSettings:
     # --- blend of the network with the lexicon (nlp.blend; defaults chosen on the dev halves of
     # ../shared/eval, docs/classifier.md; `feedback train --data` re-chooses them on held-out user rows) ---
     blend_lexicon_view: float = 0.25  # share of the network's lexicon-only view (0.5 before session 5, 0.75 before 8)
-    blend_rules_aspects: float = 0.3  # share of the rules' aspect classes
+    blend_rules_aspects: float = 0.3  # share of the rules' aspect classes (attitude and logistics) ...
+    # ... and in skill: none since session 12. On fresh home-service reviews (bench/home_service_audit.py,
+    # a dev batch) and on ASAP's taste complaints (dev) the network reads skill better without them
+    blend_rules_skill: float = 0.0
     blend_rules_sentiment: float = 0.5  # share of the lexicon sentiment
     blend_wordbag_aspects: float = 0.0  # share of the word bag (nlp.wordbag) in the aspects
     # ... and in the sentiment: the word bag trained on the written reviews (+ user rows) reads real
@@ -121,11 +124,12 @@ class NLPSettings:
         from nlp.blend import BlendWeights
 
         return BlendWeights(self.blend_lexicon_view, self.blend_rules_aspects, self.blend_rules_sentiment,
-                            self.blend_wordbag_aspects, self.blend_wordbag_sentiment)
+                            self.blend_wordbag_aspects, self.blend_wordbag_sentiment, self.blend_rules_skill)
 
     def without_blend(self) -> "NLPSettings":
         """A copy whose output is the network alone (every blend share 0, no lexicon rule), for comparisons."""
-        return replace(self, blend_lexicon_view=0.0, blend_rules_aspects=0.0, blend_rules_sentiment=0.0,
+        return replace(self, blend_lexicon_view=0.0, blend_rules_aspects=0.0, blend_rules_skill=0.0,
+                       blend_rules_sentiment=0.0,
                        blend_wordbag_aspects=0.0, blend_wordbag_sentiment=0.0, neutral_without_evidence=False)
 
     def with_overrides(self, **overrides: Any) -> "NLPSettings":

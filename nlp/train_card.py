@@ -106,7 +106,8 @@ def _markdown(card: dict) -> str:
 - architecture: character BERT, hidden {s['hidden_size']}, {s['num_layers']} layers, max length {s['max_length']};
   heads: attitude / skill / logistics (not mentioned, complaint, neutral, praise), sub-reasons, sentiment
 - base model: {card['base_model'] or 'none (trained from scratch)'}
-- blend shares (nlp.blend): lexicon view {s['blend_lexicon_view']}, rules aspects {s['blend_rules_aspects']},
+- blend shares (nlp.blend): lexicon view {s['blend_lexicon_view']}, rules aspects {s['blend_rules_aspects']}
+  (skill {s.get('blend_rules_skill', s['blend_rules_aspects'])}),
   rules sentiment {s['blend_rules_sentiment']}, word bag aspects {s.get('blend_wordbag_aspects', 0.0)},
   word bag sentiment {s.get('blend_wordbag_sentiment', 0.0)} (the word bag learns from written reviews and user rows)
 - training: {card['training'].get('train_seconds')} s, {card['training'].get('train_examples_per_s')} examples/s,

@@ -80,7 +80,7 @@ def test_classifier_blend_off_is_the_network_and_full_rules_are_the_rules(tiny_m
     # all weight on the rules: the mention and polarity decisions are the rule classifier's
     rules_only = FeedbackClassifier(clf.model, clf.tokenizer,
                                     replace(clf.settings.without_blend(), blend_rules_aspects=1.0,
-                                            blend_rules_sentiment=1.0))
+                                            blend_rules_skill=1.0, blend_rules_sentiment=1.0))
     ours, rules = rules_only.predict(texts), RuleClassifier().predict(texts)
     for aspect in ("attitude", "skill", "logistics"):
         assert ours[aspect].astype("float").fillna(9).tolist() == rules[aspect].astype("float").fillna(9).tolist()
@@ -211,3 +211,25 @@ def test_a_text_without_sentiment_words_reads_neutral_unless_switched_off(tiny_m
     assert views.neutral_below == shipped.settings.neutral_without_evidence_below == 0.4
     assert np.allclose(blended_sentiment(views, weights.lexicon_view, weights.rules_sentiment, weights.wordbag_sentiment),
                        shipped.probabilities(texts).sentiment, atol=1e-6)
+    # ... and the same aspects, the rules' share in skill included
+    from nlp.blend_fit import blended_aspects
+
+    assert np.allclose(blended_aspects(views, weights.lexicon_view, weights.rules_aspects, weights.wordbag_aspects,
+                                       weights.rules_skill), shipped.probabilities(texts).aspects, atol=1e-6)
+
+
+def test_the_rules_share_in_skill_is_its_own():
+    """blend_rules_skill (0 since session 12) replaces the rules' share in skill only."""
+    from nlp.blend import BlendWeights, mix
+
+    assert BlendWeights(rules_aspects=0.3).rules_by_aspect() == 0.3  # skill unset: the same share
+    shares = BlendWeights(rules_aspects=0.3, rules_skill=0.0).rules_by_aspect()
+    assert shares.shape == (1, 3, 1) and np.allclose(shares.ravel(), [0.3, 0.0, 0.3])
+    full, other = np.zeros((2, 3, 4), dtype=np.float32), np.ones((2, 3, 4), dtype=np.float32)
+    mixed = mix(full, other, shares)
+    assert np.allclose(mixed[:, 0], 0.3) and np.allclose(mixed[:, 1], 0.0) and np.allclose(mixed[:, 2], 0.3)
+    with pytest.raises(ValueError, match="rules_skill"):
+        BlendWeights(rules_skill=1.5)
+    from nlp.settings import NLPSettings
+
+    assert NLPSettings().blend_weights().rules_skill == 0.0
