@@ -7,7 +7,7 @@ from bench.home_service_audit import ASPECTS, load_audit, misread, scores, table
 
 def test_the_audit_rows_are_labelled_and_split():
     audit = load_audit()
-    assert len(audit) == 169
+    assert len(audit) == 219
     assert set(audit["part"]) == {"dev", "heldout"}
     for column in (*ASPECTS, "sentiment"):
         assert set(audit[column].dropna()) <= {-1, 0, 1}, column
@@ -39,7 +39,7 @@ def test_the_rules_are_scored_by_part():
     assert all(0.0 <= v <= 1.0 for v in values.values())
     assert values["texts fully right"] < 1.0  # the rules do not read it all
     text = table({"rules": frame}, audit)
-    assert "rules: heldout" in text and "rows: dev 55, heldout 114, all 169" in text
+    assert "rules: heldout" in text and "rows: dev 105, heldout 114, all 219" in text
     wrong = frame.copy()
     wrong["skill"] = pd.array([np.nan] * len(wrong), dtype="Int64")
     assert len(misread(audit, wrong)) > len(misread(audit, frame))  # dev skill labels the rules had right
