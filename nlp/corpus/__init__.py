@@ -5,7 +5,7 @@ import random
 
 from nlp.corpus.examples import ASPECT_KEYS, Example
 from nlp.corpus.generator import generate
-from nlp.corpus.handwritten import load_handwritten, load_written_reviews
+from nlp.corpus.handwritten import load_handwritten, load_home_reviews, load_written_reviews
 
 
 def build_corpus(n_generated: int, seed: int, n_written: int | None = None) -> list[Example]:
@@ -23,4 +23,5 @@ def build_corpus(n_generated: int, seed: int, n_written: int | None = None) -> l
     return corpus
 
 
-__all__ = ["ASPECT_KEYS", "Example", "build_corpus", "generate", "load_handwritten", "load_written_reviews"]
+__all__ = ["ASPECT_KEYS", "Example", "build_corpus", "generate", "load_handwritten", "load_home_reviews",
+           "load_written_reviews"]

@@ -1,6 +1,7 @@
 """Hand-written labelled examples: short home-service texts (`handwritten.tsv`) and whole reviews
 written the way customers write them (`written_reviews.tsv`: hotel, food delivery, restaurant and
-home-service reviews, long and short, verdicts often implicit or mixed)."""
+home-service reviews, long and short, verdicts often implicit or mixed; `home_reviews.tsv`: home-service
+reviews, complaint records and messages only, session 13)."""
 from __future__ import annotations
 
 from importlib import resources
@@ -9,6 +10,7 @@ from nlp.corpus.examples import ASPECT_KEYS, Example, fully_labelled
 
 DATA_FILE = "handwritten.tsv"
 REVIEWS_FILE = "written_reviews.tsv"
+HOME_REVIEWS_FILE = "home_reviews.tsv"
 
 
 def _polarity(cell: str) -> int | None:
@@ -41,5 +43,10 @@ def load_handwritten() -> list[Example]:
 
 
 def load_written_reviews() -> list[Example]:
-    """The written whole reviews, in file order (held out like generated examples)."""
-    return _load(REVIEWS_FILE, "written")
+    """The written whole reviews, then the home-service ones, in file order (held out like generated examples)."""
+    return _load(REVIEWS_FILE, "written") + load_home_reviews()
+
+
+def load_home_reviews() -> list[Example]:
+    """The home-service reviews, complaint records and messages of session 13 (part of the written reviews)."""
+    return _load(HOME_REVIEWS_FILE, "written")

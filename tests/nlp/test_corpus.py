@@ -95,3 +95,16 @@ def test_latest_correction_wins_per_category():
     (example,) = correction_examples(frame)
     assert example.aspects == {"attitude": -1, "skill": None}
     assert example.sentiment is None
+
+
+def test_home_reviews_speak_of_home_services_with_praise_and_complaints():
+    from nlp.corpus import load_home_reviews
+
+    reviews = load_home_reviews()
+    assert len(reviews) >= 1500
+    text = "".join(ex.text for ex in reviews)
+    for word in ("阿姨", "月嫂", "育儿嫂", "护工", "保洁", "师傅", "客户", "空调"):
+        assert text.count(word) >= 20, word
+    for aspect in ASPECT_KEYS:
+        polarities = [ex.aspects[aspect] for ex in reviews]
+        assert polarities.count(1) >= 100 and polarities.count(-1) >= 100, aspect

@@ -43,3 +43,19 @@ def test_the_rules_are_scored_by_part():
     wrong = frame.copy()
     wrong["skill"] = pd.array([np.nan] * len(wrong), dtype="Int64")
     assert len(misread(audit, wrong)) > len(misread(audit, frame))  # dev skill labels the rules had right
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def test_the_home_reviews_are_no_near_copies_of_the_audit():
+    from nlp.corpus import load_home_reviews
+
+    audit = [_bigrams(text) for text in load_audit()["text"]]
+    home = [_bigrams(ex.text) for ex in load_home_reviews()]
+    assert len(home) >= 1500
+    for review in home:
+        for row in audit:
+            shared = len(review & row)
+            assert shared <= len(review) / 2 and shared <= len(row) / 2
