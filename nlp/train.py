@@ -153,7 +153,7 @@ def is_user_row(example: Example) -> bool:
 
 def is_wordbag_row(example: Example) -> bool:
     """A row the word bag learns from: real wording, i.e. user rows and our written reviews."""
-    return is_user_row(example) or example.source == "written"
+    return is_user_row(example) or example.source in ("written", "home")
 
 
 def fit_blend(model, tokenizer: CharTokenizer, settings: NLPSettings, user_held: list[Example],
@@ -189,7 +189,8 @@ def train(output_dir: Path, settings: NLPSettings | None = None, extra: list[Exa
     from nlp.model import from_base_model, new_model
     from nlp.onnx_network import file_name, save_beside
     from nlp.train_card import holdout_metrics, write_card
-    from nlp.wordbag import FILE_NAME as WORDBAG_FILE, train_wordbag
+    from nlp.wordbag import FILE_NAME as WORDBAG_FILE
+    from nlp.wordbag_train import train_wordbag
 
     from transformers.utils import logging as hf_logging
 
@@ -210,7 +211,10 @@ def train(output_dir: Path, settings: NLPSettings | None = None, extra: list[Exa
         tokenizer = CharTokenizer.build((ex.text for ex in train_set), settings.min_char_count)
         model, lr = new_model(settings, tokenizer.vocab_size), settings.learning_rate
     speed = fit(model, tokenizer, train_set, settings, lr, progress)
-    wordbag = train_wordbag([ex for ex in train_set if is_wordbag_row(ex)], seed=settings.seed, progress=progress)
+    bag_rows = [ex for ex in train_set if is_wordbag_row(ex)]
+    # general reviews (hotels, restaurants, delivery) vs home services and the user's rows: a gated bag
+    wordbag = train_wordbag(bag_rows, seed=settings.seed, general=[ex.source == "written" for ex in bag_rows],
+                            progress=progress)
     settings = fit_blend(model, tokenizer, settings, [ex for ex in held if is_user_row(ex)], progress, wordbag)
     metrics = holdout_metrics(model, tokenizer, settings, held, wordbag)
     progress("held-out metrics: " + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()))
@@ -222,7 +226,8 @@ def train(output_dir: Path, settings: NLPSettings | None = None, extra: list[Exa
         wordbag.save(output_dir)
     if save_beside(model, output_dir, settings.quantize) is not None:
         progress(f"exported the network for ONNX Runtime to {output_dir / file_name(settings.quantize)}")
-    sizes = {"corpus": len(corpus), "written_reviews": sum(ex.source == "written" for ex in corpus),
+    sizes = {"corpus": len(corpus), "written_reviews": sum(ex.source in ("written", "home") for ex in corpus),
+             "home_service_reviews": sum(ex.source == "home" for ex in corpus),
              "user": len(extra or []), "train": len(train_set), "held_out": len(held)}
     write_card(output_dir, settings, sizes, metrics, speed, base_model)
     progress(f"saved model to {output_dir}")

@@ -4,8 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from nlp.corpus import ASPECT_KEYS, build_corpus, generate, load_handwritten, load_written_reviews
+from nlp.corpus import ASPECT_KEYS, build_corpus, generate, load_handwritten, load_home_reviews, load_written_reviews
 from nlp.corpus.corrections import correction_examples
+from nlp.corpus.handwritten import is_about_home_services
 from nlp.corpus.user_files import UserDataError, examples_from_frame
 from nlp.taxonomy import load_taxonomy
 
@@ -21,7 +22,11 @@ def test_written_reviews_are_many_varied_and_fully_labelled():
     reviews = load_written_reviews()
     assert len(reviews) >= 4000 and len({ex.text for ex in reviews}) == len(reviews)
     assert not {ex.text for ex in reviews} & {ex.text for ex in load_handwritten()}
-    assert all(set(ex.aspects) == set(ASPECT_KEYS) and ex.source == "written" for ex in reviews)
+    assert all(set(ex.aspects) == set(ASPECT_KEYS) and ex.source in ("written", "home") for ex in reviews)
+    home = {ex.text for ex in reviews if ex.source == "home"}
+    assert {ex.text for ex in load_home_reviews()} < home  # ... and the written reviews about home services
+    assert all(is_about_home_services(text) for text in home - {ex.text for ex in load_home_reviews()})
+    assert not any(is_about_home_services(ex.text) for ex in reviews if ex.source == "written")
     assert {ex.sentiment for ex in reviews} == {-1, 0, 1}
     lengths = sorted(len(ex.text) for ex in reviews)
     assert lengths[len(lengths) // 10] <= 12 and lengths[-len(lengths) // 10] >= 80  # short and long
@@ -32,7 +37,7 @@ def test_written_reviews_are_many_varied_and_fully_labelled():
 
 def test_corpus_takes_a_seeded_sample_of_the_written_reviews():
     def written(corpus):
-        return [ex.text for ex in corpus if ex.source == "written"]
+        return [ex.text for ex in corpus if ex.source in ("written", "home")]
 
     assert len(written(build_corpus(50, seed=1, n_written=100))) == 100
     assert written(build_corpus(50, seed=1, n_written=100)) == written(build_corpus(50, seed=1, n_written=100))

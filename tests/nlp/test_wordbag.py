@@ -8,7 +8,8 @@ import numpy as np
 
 from nlp.corpus import Example
 from nlp.text import normalise
-from nlp.wordbag import FILE_NAME, WordBag, gram_ids, train_wordbag
+from nlp.wordbag import FILE_NAME, WordBag, gram_ids
+from nlp.wordbag_train import train_wordbag
 
 PRAISE = ["骑手送得很快，饭菜还是热的", "分量足，味道正宗，下次还点", "包装很用心，汤一点没洒",
           "阿姨做饭好吃，孩子很喜欢", "师傅把油烟机洗得锃亮", "准时上门，收拾得干干净净"]
@@ -98,6 +99,44 @@ def test_the_default_model_reads_sentiment_with_a_bag_of_the_written_reviews(tin
     assert card["data_sizes"]["written_reviews"] == 300 and card["data_sizes"]["user"] == 0
     clf = FeedbackClassifier.load(tiny_model_dir)
     assert clf.wordbag is not None and clf.settings.blend_wordbag_sentiment == 0.5
+    assert clf.wordbag.gated and card["data_sizes"]["home_service_reviews"] >= 50  # home services vs the rest
     texts = [normalise(t) for t in ["房间很干净，前台也热情，下次还住", "等了一个多小时，饭都凉了，差评"]]
     bag = clf.wordbag.probabilities(texts).sentiment
     assert bag[0, 2] > bag[0, 0] and bag[1, 0] > bag[1, 2]  # 300 written reviews already read these
+
+
+def _two_kinds() -> tuple[list[Example], list[bool]]:
+    """Delivery reviews (general) and home-service ones (the product's own), six phrasings of each."""
+    rows = _rows()
+    general = [any(word in ex.text for word in ("骑手", "分量", "汤", "送到", "米饭")) for ex in rows]
+    return rows, general
+
+
+def test_a_gated_bag_tells_home_service_texts_from_general_reviews(tmp_path: Path):
+    from nlp.wordbag import GATED_OUT, OUT
+
+    rows, general = _two_kinds()
+    assert 20 <= sum(general) <= len(rows) - 20
+    gated = train_wordbag(rows, epochs=6, min_rows=20, general=general)
+    plain = train_wordbag(rows, epochs=6, min_rows=20)
+    assert gated is not None and plain is not None
+    assert gated.gated and gated.weight.shape[1] == GATED_OUT and not plain.gated
+    texts = [normalise(t) for t in ["阿姨做饭好吃，孩子很喜欢吃", "骑手送得很快，分量也足"]]
+    share = gated.domain_share(gated.logits(texts))
+    assert share[0] > 0.5 > share[1]
+    # the heads of every row learn exactly what an ungated bag learns; the gate and the general heads are extra
+    assert np.allclose(gated.logits(texts)[:, :OUT], plain.logits(texts), atol=1e-5)
+    probs = gated.probabilities(texts)
+    assert probs.sentiment.shape == (2, 3) and np.allclose(probs.sentiment.sum(-1), 1.0, atol=1e-5)
+    assert probs.aspects.shape == (2, 3, 4) and np.allclose(probs.aspects.sum(-1), 1.0, atol=1e-5)
+    gated.save(tmp_path)
+    again = WordBag.load(tmp_path)
+    assert again is not None and again.gated
+    assert np.allclose(again.probabilities(texts).sentiment, probs.sentiment)
+
+
+def test_a_bag_with_too_few_rows_of_one_kind_is_not_gated():
+    rows, general = _two_kinds()
+    assert not train_wordbag(rows, epochs=2, min_rows=20, general=[False] * len(rows)).gated
+    few = [i < 5 for i in range(len(rows))]
+    assert not train_wordbag(rows, epochs=2, min_rows=20, general=few).gated
