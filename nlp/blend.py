@@ -98,15 +98,23 @@ def without_sentiment_evidence(analyses: Sequence) -> np.ndarray:
                        dtype=bool, count=len(analyses))
 
 
-def neutral_where(sentiment: np.ndarray, rows: np.ndarray, below: float = np.inf) -> np.ndarray:
-    """`sentiment` (n, 3) with the `rows` whose |positive - negative| is under `below` set to neutral
-    (0, 1, 0); the input itself when none are."""
+def neutral_where(sentiment: np.ndarray, rows: np.ndarray, below: float | np.ndarray = np.inf) -> np.ndarray:
+    """`sentiment` (n, 3) with the `rows` whose |positive - negative| is under `below` (one value, or one
+    per row) set to neutral (0, 1, 0); the input itself when none are."""
     rows = rows & (np.abs(sentiment[:, 2] - sentiment[:, 0]) < below)
     if not rows.any():
         return sentiment
     out = sentiment.copy()
     out[rows] = (0.0, 1.0, 0.0)
     return out
+
+
+def no_evidence_below(settings, home_share: np.ndarray | None) -> float | np.ndarray:
+    """`neutral_where`'s `below` per text (`NLPSettings`): lower where the word bag's gate reads home services."""
+    general = settings.neutral_without_evidence_below
+    if home_share is None:
+        return general
+    return np.where(home_share >= settings.home_service_share, settings.neutral_without_evidence_below_home, general)
 
 
 def mix(full: np.ndarray, other: np.ndarray, weight: float | np.ndarray) -> np.ndarray:

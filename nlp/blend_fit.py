@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nlp.blend import (BlendWeights, aspect_classes, mix, neutral_where, rule_aspects, rule_sentiment,
-                       without_sentiment_evidence)
+from nlp.blend import (BlendWeights, aspect_classes, mix, neutral_where, no_evidence_below, rule_aspects,
+                       rule_sentiment, without_sentiment_evidence)
 from nlp.settings import NLPSettings
 
 LEXICON_VIEW_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -37,7 +37,7 @@ class Views:
     wordbag_aspects: np.ndarray | None = None  # only for a model with a word bag
     wordbag_sentiment: np.ndarray | None = None
     neutral_rows: np.ndarray | None = None  # texts without sentiment evidence, when the model reads them as neutral
-    neutral_below: float = np.inf  # ... unless the blend reads them at least this strongly
+    neutral_below: float | np.ndarray = np.inf  # ... unless the blend reads them at least this strongly
 
 
 def label_arrays(examples: Sequence) -> tuple[np.ndarray, np.ndarray]:
@@ -77,7 +77,7 @@ def compute_views(classifier, texts: Sequence[str]) -> Views:
     return Views(network.aspects, network.sentiment, lexicon.aspects, lexicon.sentiment,
                  rule_aspects(analyses), rule_sentiment(analyses),
                  bag.aspects if bag else None, bag.sentiment if bag else None, neutral,
-                 classifier.settings.neutral_without_evidence_below)
+                 no_evidence_below(classifier.settings, bag.home_share if bag else None))
 
 
 def blended_sentiment(views: Views, lexicon_view: float, rules: float, wordbag: float = 0.0) -> np.ndarray:

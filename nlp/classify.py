@@ -125,8 +125,8 @@ class FeedbackClassifier:
 
     def _blend(self, texts: list[str], network: Probabilities, analyses: list,
                features: np.ndarray) -> Probabilities:
-        from nlp.blend import (mix, neutral_where, rule_aspects, rule_sentiment, rule_subreasons,
-                               without_sentiment_evidence)
+        from nlp.blend import (mix, neutral_where, no_evidence_below, rule_aspects, rule_sentiment,
+                               rule_subreasons, without_sentiment_evidence)
 
         weights = self.settings.blend_weights()
         if not analyses:
@@ -140,22 +140,20 @@ class FeedbackClassifier:
         # the rules count at all: the cue is its evidence, and the network misses rare ones
         subreasons = (np.maximum(network.subreasons, rule_subreasons(analyses, self.subreasons))
                       if weights.rules_aspects or weights.rules_skill else network.subreasons)
-        blended = self._mix_wordbag(texts, Probabilities(
+        bag = self.wordbag_probabilities(texts)
+        blended = self._mix_wordbag(bag, Probabilities(
             mix(network.aspects, rule_aspects(analyses), weights.rules_by_aspect()), subreasons,
             mix(network.sentiment, rule_sentiment(analyses), weights.rules_sentiment)))
         if self.settings.neutral_without_evidence:  # last: no reader may give these texts a polarity
-            blended.sentiment = neutral_where(blended.sentiment, without_sentiment_evidence(analyses),
-                                              self.settings.neutral_without_evidence_below)
+            below = no_evidence_below(self.settings, bag.home_share if bag is not None else None)
+            blended.sentiment = neutral_where(blended.sentiment, without_sentiment_evidence(analyses), below)
         return blended
 
-    def _mix_wordbag(self, texts: list[str], blended: Probabilities) -> Probabilities:
+    def _mix_wordbag(self, bag: "WordBagOutput | None", blended: Probabilities) -> Probabilities:
         from nlp.blend import mix
 
         weights = self.settings.blend_weights()
-        if not (weights.wordbag_aspects or weights.wordbag_sentiment):
-            return blended
-        bag = self.wordbag_probabilities(texts)
-        if bag is None:
+        if bag is None or not (weights.wordbag_aspects or weights.wordbag_sentiment):
             return blended
         aspects, sentiment = blended.aspects, blended.sentiment
         if bag.aspects is not None:

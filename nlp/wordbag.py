@@ -73,6 +73,7 @@ class WordBagOutput:
 
     sentiment: np.ndarray | None  # (n, 3)
     aspects: np.ndarray | None  # (n, 3, 4)
+    home_share: np.ndarray | None = None  # (n,) the gate's reading of each text as home services; None: ungated
 
 
 class WordBag:
@@ -103,7 +104,7 @@ class WordBag:
             return every
         general, share = self._heads(logits[:, OUT:2 * OUT]), self.domain_share(logits)
         return WordBagOutput(_by_share(share, every.sentiment, general.sentiment),
-                             _by_share(share, every.aspects, general.aspects))
+                             _by_share(share, every.aspects, general.aspects), share)
 
     def domain_share(self, logits: np.ndarray) -> np.ndarray:
         """(n,) how much the gate reads each text as the product's own domain (1 for an ungated bag)."""

@@ -186,6 +186,22 @@ def test_without_sentiment_evidence_means_no_sentiment_word_not_a_zero_sum():
     assert np.allclose(neutral_where(weak, np.array([True]), below=0.4), [[0.0, 1.0, 0.0]])
 
 
+def test_a_home_service_text_keeps_a_weaker_reading_without_sentiment_words():
+    """`neutral_without_evidence_below_home` where the word bag's gate reads home services (session 14)."""
+    from nlp.blend import neutral_where, no_evidence_below
+
+    # 宝宝在她手里从来不哭 (home, |0.3| kept) beside 一份宫保鸡丁 (general, |0.3| made neutral)
+    sentiment = np.array([[0.2, 0.3, 0.5], [0.2, 0.3, 0.5]], dtype=np.float32)
+    settings = NLPSettings()
+    assert (settings.neutral_without_evidence_below, settings.neutral_without_evidence_below_home,
+            settings.home_service_share) == (0.4, 0.2, 0.8)
+    below = no_evidence_below(settings, np.array([0.9, 0.6, 0.1], dtype=np.float32))
+    assert below.tolist() == [0.2, 0.4, 0.4]  # only a clear home-service reading lowers the bar
+    assert np.allclose(neutral_where(sentiment, np.array([True, True]), below[[0, 2]]),
+                       [[0.2, 0.3, 0.5], [0.0, 1.0, 0.0]])
+    assert no_evidence_below(settings, None) == 0.4  # an ungated bag, or none: one threshold for all
+
+
 def test_a_text_without_sentiment_words_reads_neutral_unless_switched_off(tiny_model_dir: Path):
     from nlp.blend_fit import blended_sentiment, compute_views
     from nlp.classify import FeedbackClassifier
@@ -193,7 +209,8 @@ def test_a_text_without_sentiment_words_reads_neutral_unless_switched_off(tiny_m
 
     clf = FeedbackClassifier.load(tiny_model_dir)
     assert clf.settings.neutral_without_evidence
-    clf.settings = replace(clf.settings, neutral_without_evidence_below=1.01)  # always, whatever the tiny model reads
+    clf.settings = replace(clf.settings, neutral_without_evidence_below=1.01,  # always, whatever the tiny model reads
+                           neutral_without_evidence_below_home=1.01)
     texts = [normalise(t) for t in SILENT + SPOKEN]
     ours = clf.predict(texts)["sentiment"].tolist()
     assert ours[:2] == [0.0, 0.0] and ours[2] > 0
@@ -208,7 +225,11 @@ def test_a_text_without_sentiment_words_reads_neutral_unless_switched_off(tiny_m
     # ... and so they do with the shipped threshold, under which a strong reading stays
     shipped = FeedbackClassifier.load(tiny_model_dir)
     views = compute_views(shipped, texts)
-    assert views.neutral_below == shipped.settings.neutral_without_evidence_below == 0.4
+    home = shipped.wordbag.probabilities(texts).home_share  # the gated bag: 0.2 where it reads home services
+    assert home is not None and shipped.wordbag.gated
+    assert shipped.settings.neutral_without_evidence_below == 0.4
+    assert shipped.settings.neutral_without_evidence_below_home == 0.2
+    assert np.array_equal(views.neutral_below, np.where(home >= 0.8, 0.2, 0.4))
     assert np.allclose(blended_sentiment(views, weights.lexicon_view, weights.rules_sentiment, weights.wordbag_sentiment),
                        shipped.probabilities(texts).sentiment, atol=1e-6)
     # ... and the same aspects, the rules' share in skill included
