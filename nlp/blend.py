@@ -10,12 +10,14 @@ characters mislead it more often than the lexicon does. Three views of each text
 * the rules' decision from the same `nlp.evidence.analyse` pass (one-hot aspect classes and the
   lexicon sentiment);
 * a word bag of real wording (`nlp.wordbag`: our written reviews, plus a company's own rows when it
-  retrains with `--data`), mixed into the sentiment.
+  retrains with `--data`), mixed into the sentiment and, since session 14, a little into the aspects.
 
 Last, a text in which the lexicon finds no sentiment word at all is read as neutral
 (`NLPSettings.neutral_without_evidence`) unless the blend reads it strongly
 (`neutral_without_evidence_below`, since session 12): a weak reading there is mostly the network's
-training bias, and a polarity that no word backs is shown only when the readers agree on it.
+training bias, and a polarity that no word backs is shown only when the readers agree on it. Where the
+word bag's gate reads a text as home services, whose wording the bag has learned, the bar is lower
+(`neutral_without_evidence_below_home`, `home_service_share`; session 14).
 
 Weights live in `NLPSettings` (saved in the model card, so a model keeps the blend it was measured
 with); `bench/evaluate_classifier.py` prints each view beside the blend.
