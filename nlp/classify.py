@@ -140,7 +140,9 @@ class FeedbackClassifier:
         # the rules count at all: the cue is its evidence, and the network misses rare ones
         subreasons = (np.maximum(network.subreasons, rule_subreasons(analyses, self.subreasons))
                       if weights.rules_aspects or weights.rules_skill else network.subreasons)
-        bag = self.wordbag_probabilities(texts)
+        # the bag runs when it has a share, or when its gate sets the bar for texts without sentiment words
+        needed = weights.wordbag_aspects or weights.wordbag_sentiment or self.settings.neutral_without_evidence
+        bag = self.wordbag_probabilities(texts) if needed else None
         blended = self._mix_wordbag(bag, Probabilities(
             mix(network.aspects, rule_aspects(analyses), weights.rules_by_aspect()), subreasons,
             mix(network.sentiment, rule_sentiment(analyses), weights.rules_sentiment)))
