@@ -10,7 +10,8 @@ characters mislead it more often than the lexicon does. Three views of each text
 * the rules' decision from the same `nlp.evidence.analyse` pass (one-hot aspect classes and the
   lexicon sentiment);
 * a word bag of real wording (`nlp.wordbag`: our written reviews, plus a company's own rows when it
-  retrains with `--data`), mixed into the sentiment and, since session 14, a little into the aspects.
+  retrains with `--data`), mixed into the sentiment and, since session 14, a little into the aspects
+  (more, since session 15, where its gate reads a text as home services).
 
 Last, a text in which the lexicon finds no sentiment word at all is read as neutral
 (`NLPSettings.neutral_without_evidence`) unless the blend reads it strongly
@@ -44,10 +45,12 @@ class BlendWeights:
     wordbag_aspects: float = 0.0
     wordbag_sentiment: float = 0.0
     rules_skill: float | None = None  # the rules' share in skill; None: rules_aspects, as for the others
+    # the bag's aspect share for texts its gate reads as home services; None: wordbag_aspects, as for all
+    wordbag_aspects_home: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("lexicon_view", "rules_aspects", "rules_sentiment", "wordbag_aspects", "wordbag_sentiment",
-                     "rules_skill"):
+                     "rules_skill", "wordbag_aspects_home"):
             value = getattr(self, name)
             if value is not None and not 0.0 <= value <= 1.0:
                 raise ValueError(f"blend weight {name}={value} is outside [0, 1]")
@@ -58,6 +61,21 @@ class BlendWeights:
             return self.rules_aspects
         shares = [self.rules_skill if aspect == "skill" else self.rules_aspects for aspect in ASPECTS]
         return np.asarray(shares, dtype=np.float32).reshape(1, len(ASPECTS), 1)
+
+    @property
+    def home_wordbag_aspects(self) -> float:
+        """The bag's aspect share for home-service texts, `wordbag_aspects` when not set apart."""
+        return self.wordbag_aspects if self.wordbag_aspects_home is None else self.wordbag_aspects_home
+
+    def wordbag_by_text(self, home: np.ndarray | None) -> float | np.ndarray:
+        """The bag's share for `mix` over (n, 3, 4) aspects: one number, or (n, 1, 1) by `home` rows."""
+        if home is None or self.home_wordbag_aspects == self.wordbag_aspects:
+            return self.wordbag_aspects
+        return np.where(home, self.home_wordbag_aspects, self.wordbag_aspects).astype(np.float32).reshape(-1, 1, 1)
+
+    def uses_wordbag(self) -> bool:
+        """Whether the word bag has any share in the blend."""
+        return bool(self.wordbag_aspects or self.wordbag_aspects_home or self.wordbag_sentiment)
 
 
 def aspect_classes(aspects: np.ndarray, cutoff: float) -> np.ndarray:
@@ -111,12 +129,18 @@ def neutral_where(sentiment: np.ndarray, rows: np.ndarray, below: float | np.nda
     return out
 
 
+def home_rows(settings, home_share: np.ndarray | None) -> np.ndarray | None:
+    """Texts the word bag's gate reads as home services (`NLPSettings.home_service_share`); None if ungated."""
+    return None if home_share is None else home_share >= settings.home_service_share
+
+
 def no_evidence_below(settings, home_share: np.ndarray | None) -> float | np.ndarray:
     """`neutral_where`'s `below` per text (`NLPSettings`): lower where the word bag's gate reads home services."""
     general = settings.neutral_without_evidence_below
-    if home_share is None:
+    home = home_rows(settings, home_share)
+    if home is None:
         return general
-    return np.where(home_share >= settings.home_service_share, settings.neutral_without_evidence_below_home, general)
+    return np.where(home, settings.neutral_without_evidence_below_home, general)
 
 
 def mix(full: np.ndarray, other: np.ndarray, weight: float | np.ndarray) -> np.ndarray:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nlp.blend import (BlendWeights, aspect_classes, mix, neutral_where, no_evidence_below, rule_aspects,
-                       rule_sentiment, without_sentiment_evidence)
+from nlp.blend import (BlendWeights, aspect_classes, home_rows, mix, neutral_where, no_evidence_below,
+                       rule_aspects, rule_sentiment, without_sentiment_evidence)
 from nlp.settings import NLPSettings
 
 LEXICON_VIEW_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -38,6 +38,7 @@ class Views:
     wordbag_sentiment: np.ndarray | None = None
     neutral_rows: np.ndarray | None = None  # texts without sentiment evidence, when the model reads them as neutral
     neutral_below: float | np.ndarray = np.inf  # ... unless the blend reads them at least this strongly
+    home_rows: np.ndarray | None = None  # texts the bag's gate reads as home services (None: ungated or no bag)
 
 
 def label_arrays(examples: Sequence) -> tuple[np.ndarray, np.ndarray]:
@@ -77,7 +78,8 @@ def compute_views(classifier, texts: Sequence[str]) -> Views:
     return Views(network.aspects, network.sentiment, lexicon.aspects, lexicon.sentiment,
                  rule_aspects(analyses), rule_sentiment(analyses),
                  bag.aspects if bag else None, bag.sentiment if bag else None, neutral,
-                 no_evidence_below(classifier.settings, bag.home_share if bag else None))
+                 no_evidence_below(classifier.settings, bag.home_share if bag else None),
+                 home_rows(classifier.settings, bag.home_share) if bag else None)
 
 
 def blended_sentiment(views: Views, lexicon_view: float, rules: float, wordbag: float = 0.0) -> np.ndarray:
@@ -89,12 +91,14 @@ def blended_sentiment(views: Views, lexicon_view: float, rules: float, wordbag: 
 
 
 def blended_aspects(views: Views, lexicon_view: float, rules: float, wordbag: float = 0.0,
-                    rules_skill: float | None = None) -> np.ndarray:
+                    rules_skill: float | None = None, wordbag_home: float | None = None) -> np.ndarray:
     """(n, 3, 4) aspect probabilities of the views mixed as `FeedbackClassifier` mixes them."""
-    shares = BlendWeights(rules_aspects=rules, rules_skill=rules_skill).rules_by_aspect()
-    blended = mix(mix(views.network_aspects, views.lexicon_aspects, lexicon_view), views.rules_aspects, shares)
+    weights = BlendWeights(rules_aspects=rules, rules_skill=rules_skill, wordbag_aspects=wordbag,
+                           wordbag_aspects_home=wordbag_home)
+    blended = mix(mix(views.network_aspects, views.lexicon_aspects, lexicon_view), views.rules_aspects,
+                  weights.rules_by_aspect())
     if views.wordbag_aspects is not None:
-        blended = mix(blended, views.wordbag_aspects, wordbag)
+        blended = mix(blended, views.wordbag_aspects, weights.wordbag_by_text(views.home_rows))
     return blended
 
 
@@ -111,24 +115,41 @@ def sentiment_accuracy(views: Views, labels: np.ndarray, lexicon_view: float, ru
 
 def aspect_accuracy(views: Views, classes: np.ndarray, lexicon_view: float, rules: float,
                     wordbag: float = 0.0, cutoff: float = NLPSettings.mention_cutoff,
-                    rules_skill: float | None = None) -> float:
+                    rules_skill: float | None = None, wordbag_home: float | None = None) -> float:
     """Share of labelled (row, aspect) cells whose blended class (as `to_frame` decides it) is right."""
     known = classes >= 0
     if not known.any():
         return float("nan")
-    predicted = aspect_classes(blended_aspects(views, lexicon_view, rules, wordbag, rules_skill), cutoff)
+    predicted = aspect_classes(blended_aspects(views, lexicon_view, rules, wordbag, rules_skill, wordbag_home), cutoff)
     return float((predicted[known] == classes[known]).mean())
 
 
-def _best(score: Callable[[float, float], float], rules_grid: Sequence[float],
-          wordbag_grid: Sequence[float]) -> tuple[float, float, float]:
-    """(score, rules share, word-bag share) of the best pair; ties keep the earlier, smaller shares."""
-    best = (-1.0, rules_grid[0], wordbag_grid[0])
-    for rules, wordbag in itertools.product(rules_grid, wordbag_grid):
-        value = score(rules, wordbag)
+def _best(score: Callable[..., float], *grids: Sequence[float | None]) -> tuple:
+    """(score, *shares) of the best grid point; ties keep the earlier, smaller shares."""
+    best: tuple = (-1.0, *(grid[0] for grid in grids))
+    for shares in itertools.product(*grids):
+        value = score(*shares)
         if value > best[0] + 1e-9:
-            best = (value, rules, wordbag)
+            best = (value, *shares)
     return best
+
+
+def _wordbag_aspect_grids(views: Views, classes: np.ndarray, default: BlendWeights,
+                          fit: bool) -> tuple[Sequence[float], Sequence[float | None]]:
+    """Grids of the bag's aspect share for general and for home-service texts: each is searched only
+    where enough labelled rows of its kind were held out, else it keeps the default."""
+    general: Sequence[float] = (default.wordbag_aspects,)
+    home: Sequence[float | None] = (default.home_wordbag_aspects,)
+    if not fit or views.wordbag_aspects is None:
+        return general, home
+    labelled = (classes >= 0).any(1)
+    if views.home_rows is None:
+        return WORDBAG_GRID, (None,)  # ungated: one share for every text
+    if (labelled & ~views.home_rows).sum() >= MIN_ROWS:
+        general = WORDBAG_GRID
+    if (labelled & views.home_rows).sum() >= MIN_ROWS:
+        home = WORDBAG_GRID
+    return general, home
 
 
 def choose_weights(views: Views, sentiment: np.ndarray, aspect_classes: np.ndarray, default: BlendWeights,
@@ -141,22 +162,22 @@ def choose_weights(views: Views, sentiment: np.ndarray, aspect_classes: np.ndarr
     # a head without enough labels keeps the default shares
     fit_s, fit_a = n_sentiment >= MIN_ROWS, n_aspects >= MIN_ROWS
     bag_s = WORDBAG_GRID if fit_s and views.wordbag_sentiment is not None else (default.wordbag_sentiment,)
-    bag_a = WORDBAG_GRID if fit_a and views.wordbag_aspects is not None else (default.wordbag_aspects,)
+    bag_a, bag_home = _wordbag_aspect_grids(views, aspect_classes, default, fit_a)
     best: tuple[float, BlendWeights, dict[str, float]] | None = None
     for lexicon_view in LEXICON_VIEW_GRID:
         scores: dict[str, float] = {}
         rules_s, wordbag_s = default.rules_sentiment, default.wordbag_sentiment
-        rules_a, wordbag_a = default.rules_aspects, default.wordbag_aspects
+        rules_a, wordbag_a, wordbag_home = default.rules_aspects, default.wordbag_aspects, default.wordbag_aspects_home
         if fit_s:
             scores["sentiment_acc"], rules_s, wordbag_s = _best(
                 lambda r, w: sentiment_accuracy(views, sentiment, lexicon_view, r, w), RULES_SENTIMENT_GRID, bag_s)
         if fit_a:
-            scores["aspect_acc"], rules_a, wordbag_a = _best(
-                lambda r, w: aspect_accuracy(views, aspect_classes, lexicon_view, r, w, cutoff, default.rules_skill),
-                RULES_ASPECTS_GRID, bag_a)
+            scores["aspect_acc"], rules_a, wordbag_a, wordbag_home = _best(
+                lambda r, w, h: aspect_accuracy(views, aspect_classes, lexicon_view, r, w, cutoff, default.rules_skill,
+                                                h), RULES_ASPECTS_GRID, bag_a, bag_home)
         score = float(np.mean(list(scores.values())))
         if best is None or score > best[0] + 1e-9:  # strict: ties keep the earlier, smaller shares
-            best = (score, BlendWeights(lexicon_view, rules_a, rules_s, wordbag_a, wordbag_s, default.rules_skill),
-                    scores)
+            best = (score, BlendWeights(lexicon_view, rules_a, rules_s, wordbag_a, wordbag_s, default.rules_skill,
+                                        wordbag_home), scores)
     assert best is not None
     return best[1], best[2]

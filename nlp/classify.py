@@ -141,7 +141,7 @@ class FeedbackClassifier:
         subreasons = (np.maximum(network.subreasons, rule_subreasons(analyses, self.subreasons))
                       if weights.rules_aspects or weights.rules_skill else network.subreasons)
         # the bag runs when it has a share, or when its gate sets the bar for texts without sentiment words
-        needed = weights.wordbag_aspects or weights.wordbag_sentiment or self.settings.neutral_without_evidence
+        needed = weights.uses_wordbag() or self.settings.neutral_without_evidence
         bag = self.wordbag_probabilities(texts) if needed else None
         blended = self._mix_wordbag(bag, Probabilities(
             mix(network.aspects, rule_aspects(analyses), weights.rules_by_aspect()), subreasons,
@@ -152,14 +152,14 @@ class FeedbackClassifier:
         return blended
 
     def _mix_wordbag(self, bag: "WordBagOutput | None", blended: Probabilities) -> Probabilities:
-        from nlp.blend import mix
+        from nlp.blend import home_rows, mix
 
         weights = self.settings.blend_weights()
-        if bag is None or not (weights.wordbag_aspects or weights.wordbag_sentiment):
+        if bag is None or not weights.uses_wordbag():
             return blended
         aspects, sentiment = blended.aspects, blended.sentiment
         if bag.aspects is not None:
-            aspects = mix(aspects, bag.aspects, weights.wordbag_aspects)
+            aspects = mix(aspects, bag.aspects, weights.wordbag_by_text(home_rows(self.settings, bag.home_share)))
         if bag.sentiment is not None:
             sentiment = mix(sentiment, bag.sentiment, weights.wordbag_sentiment)
         return Probabilities(aspects, blended.subreasons, sentiment)

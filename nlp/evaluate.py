@@ -164,7 +164,8 @@ def own_data_accuracy(train: pd.DataFrame, test: pd.DataFrame, model_dir: Path, 
     texts = test["text"].tolist()
     variants = {"ours": tuned, "network": network_only(tuned)}
     if tuned.wordbag is not None:
-        bag_only = replace(tuned.settings.without_blend(), blend_wordbag_sentiment=1.0, blend_wordbag_aspects=1.0)
+        bag_only = replace(tuned.settings.without_blend(), blend_wordbag_sentiment=1.0, blend_wordbag_aspects=1.0,
+                           blend_wordbag_aspects_home=1.0)
         variants["wordbag"] = FeedbackClassifier(tuned.model, tuned.tokenizer, bag_only, tuned.version,
                                                  tuned.wordbag, tuned.network)
     return {name: accuracy(truth, clf.predict(texts, with_evidence=False)["sentiment"].to_numpy() > 0)

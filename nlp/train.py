@@ -169,12 +169,14 @@ def fit_blend(model, tokenizer: CharTokenizer, settings: NLPSettings, user_held:
         return settings
     progress(f"blend chosen on {len(user_held)} held-out user rows: lexicon view {chosen.lexicon_view}, "
              f"rules aspects {chosen.rules_aspects}, rules sentiment {chosen.rules_sentiment}, "
-             f"word bag aspects {chosen.wordbag_aspects}, word bag sentiment {chosen.wordbag_sentiment} "
+             f"word bag aspects {chosen.wordbag_aspects} (home services {chosen.home_wordbag_aspects}), "
+             f"word bag sentiment {chosen.wordbag_sentiment} "
              f"({', '.join(f'{k} {v:.3f}' for k, v in scores.items())})")
     return settings.with_overrides(blend_lexicon_view=chosen.lexicon_view,
                                    blend_rules_aspects=chosen.rules_aspects,
                                    blend_rules_sentiment=chosen.rules_sentiment,
                                    blend_wordbag_aspects=chosen.wordbag_aspects,
+                                   blend_wordbag_aspects_home=chosen.home_wordbag_aspects,
                                    blend_wordbag_sentiment=chosen.wordbag_sentiment)
 
 

@@ -108,7 +108,8 @@ def _markdown(card: dict) -> str:
 - base model: {card['base_model'] or 'none (trained from scratch)'}
 - blend shares (nlp.blend): lexicon view {s['blend_lexicon_view']}, rules aspects {s['blend_rules_aspects']}
   (skill {s.get('blend_rules_skill', s['blend_rules_aspects'])}),
-  rules sentiment {s['blend_rules_sentiment']}, word bag aspects {s.get('blend_wordbag_aspects', 0.0)},
+  rules sentiment {s['blend_rules_sentiment']}, word bag aspects {s.get('blend_wordbag_aspects', 0.0)}
+  (home services {s.get('blend_wordbag_aspects_home', s.get('blend_wordbag_aspects', 0.0))}),
   word bag sentiment {s.get('blend_wordbag_sentiment', 0.0)} (the word bag learns from written reviews and user rows;
   its gate tells home-service and user rows from general reviews)
 - training: {card['training'].get('train_seconds')} s, {card['training'].get('train_examples_per_s')} examples/s,

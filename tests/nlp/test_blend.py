@@ -236,7 +236,21 @@ def test_a_text_without_sentiment_words_reads_neutral_unless_switched_off(tiny_m
     from nlp.blend_fit import blended_aspects
 
     assert np.allclose(blended_aspects(views, weights.lexicon_view, weights.rules_aspects, weights.wordbag_aspects,
-                                       weights.rules_skill), shipped.probabilities(texts).aspects, atol=1e-6)
+                                       weights.rules_skill, weights.wordbag_aspects_home),
+                       shipped.probabilities(texts).aspects, atol=1e-6)
+    assert np.array_equal(views.home_rows, home >= 0.8)
+    # ... and so they do where the bag's larger share in home-service texts applies to some texts only
+    # (the tiny bag's gate is unsure: its median share is the bar here)
+    split = FeedbackClassifier(shipped.model, shipped.tokenizer,
+                               replace(shipped.settings, home_service_share=float(np.median(home))),
+                               wordbag=shipped.wordbag)
+    views = compute_views(split, texts)
+    assert views.home_rows.any() and not views.home_rows.all()
+    assert np.allclose(blended_aspects(views, weights.lexicon_view, weights.rules_aspects, weights.wordbag_aspects,
+                                       weights.rules_skill, weights.wordbag_aspects_home),
+                       split.probabilities(texts).aspects, atol=1e-6)
+    assert not np.allclose(blended_aspects(views, weights.lexicon_view, weights.rules_aspects, weights.wordbag_aspects,
+                                           weights.rules_skill), split.probabilities(texts).aspects, atol=1e-6)
 
 
 def test_the_rules_share_in_skill_is_its_own():
@@ -254,3 +268,50 @@ def test_the_rules_share_in_skill_is_its_own():
     from nlp.settings import NLPSettings
 
     assert NLPSettings().blend_weights().rules_skill == 0.0
+
+
+def test_the_word_bag_takes_a_larger_aspect_share_in_home_service_texts():
+    """blend_wordbag_aspects_home (0.5 since session 15) replaces the bag's share where its gate reads home."""
+    weights = NLPSettings().blend_weights()
+    assert (weights.wordbag_aspects, weights.home_wordbag_aspects) == (0.1, 0.5)
+    assert weights.wordbag_by_text(None) == 0.1  # an ungated bag: one share for all
+    shares = weights.wordbag_by_text(np.array([True, False, True]))
+    assert shares.shape == (3, 1, 1) and np.allclose(shares.ravel(), [0.5, 0.1, 0.5])
+    assert BlendWeights(wordbag_aspects=0.2).wordbag_by_text(np.array([True, False])) == 0.2  # not set apart
+    full, other = np.zeros((3, 3, 4), dtype=np.float32), np.ones((3, 3, 4), dtype=np.float32)
+    assert np.allclose(mix(full, other, shares)[:, :, 0].mean(1), [0.5, 0.1, 0.5])
+    assert not NLPSettings().without_blend().blend_weights().uses_wordbag()
+    with pytest.raises(ValueError, match="wordbag_aspects_home"):
+        BlendWeights(wordbag_aspects_home=-0.1)
+
+
+def _gated_views(n: int) -> tuple[Views, np.ndarray, np.ndarray]:
+    """Every row an attitude complaint that only the bag sees, and only in the home-service half."""
+    home = np.arange(n) % 2 == 0
+    silent = np.zeros((n, 3, 4), dtype=np.float32)
+    silent[:, :, 0] = 1.0  # "not mentioned"
+    bag = silent.copy()
+    bag[home, 0] = (0.0, 1.0, 0.0, 0.0)
+    sentiment = np.zeros((n, 3), dtype=np.float32)
+    classes = np.full((n, 3), -1)
+    classes[:, 0] = 1
+    views = Views(silent, sentiment, silent, sentiment, silent, sentiment, wordbag_aspects=bag, home_rows=home)
+    return views, np.zeros(n, dtype=np.int64), classes
+
+
+def test_choose_weights_fits_the_bags_home_share_on_home_rows_only():
+    default = BlendWeights(0.25, 0.3, 0.5, 0.1, 0.5, 0.0, 0.3)
+    views, sentiment, classes = _gated_views(4 * MIN_ROWS)
+    chosen, scores = choose_weights(views, sentiment, classes, default)
+    # a mention needs "not mentioned" below 0.4, so the bag's share above 0.6 in home rows; elsewhere it
+    # cannot help, and ties keep the smallest share
+    assert chosen.wordbag_aspects_home == 0.75 and chosen.wordbag_aspects == 0.0
+    assert scores["aspect_acc"] == 0.5
+    # too few home rows held out: their share keeps the default; the general one is fitted on the rest,
+    # where the bag now helps
+    few = replace(views, home_rows=np.arange(4 * MIN_ROWS) < MIN_ROWS - 1)
+    chosen, _ = choose_weights(few, sentiment, classes, default)
+    assert chosen.wordbag_aspects_home == 0.3 and chosen.wordbag_aspects == 0.75
+    # an ungated bag: one share for every text, and no separate home share
+    chosen, _ = choose_weights(replace(views, home_rows=None), sentiment, classes, default)
+    assert chosen.wordbag_aspects_home is None and chosen.home_wordbag_aspects == chosen.wordbag_aspects

@@ -76,7 +76,8 @@ def test_classifier_mixes_in_its_word_bag_with_the_chosen_share(tiny_model_dir: 
     bag = train_wordbag(_rows(), epochs=6, min_rows=20)
     texts = ["骑手送得很快，菜是热的", "等了两个小时，菜都凉了"]
     only_bag = FeedbackClassifier(clf.model, clf.tokenizer,
-                                  replace(clf.settings, blend_wordbag_sentiment=1.0, blend_wordbag_aspects=1.0),
+                                  replace(clf.settings, blend_wordbag_sentiment=1.0, blend_wordbag_aspects=1.0,
+                                          blend_wordbag_aspects_home=1.0),
                                   wordbag=bag)
     probs = only_bag.probabilities([normalise(t) for t in texts])
     expected = bag.probabilities([normalise(t) for t in texts])
@@ -84,7 +85,8 @@ def test_classifier_mixes_in_its_word_bag_with_the_chosen_share(tiny_model_dir: 
     frame = only_bag.predict(texts)
     assert frame["sentiment"].iloc[0] > 0 > frame["sentiment"].iloc[1]
     # share 0: the bag is ignored even when present
-    shareless = replace(clf.settings, blend_wordbag_sentiment=0.0, blend_wordbag_aspects=0.0)
+    shareless = replace(clf.settings, blend_wordbag_sentiment=0.0, blend_wordbag_aspects=0.0,
+                        blend_wordbag_aspects_home=0.0)
     unused = FeedbackClassifier(clf.model, clf.tokenizer, shareless, wordbag=bag)
     without = FeedbackClassifier(clf.model, clf.tokenizer, shareless, wordbag=None)
     assert np.allclose(unused.probabilities(texts).sentiment, without.probabilities(texts).sentiment)
