@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,8 @@ OUTPUT_COLUMNS = ["attitude", "skill", "logistics", "p_attitude", "p_skill", "p_
 COMPLAINT = ASPECT_CLASSES.index(-1)
 _POLARITY_OF_CLASS = np.array([0, -1, 0, 1], dtype=np.int64)
 _PROCESS_SETTINGS = ("model_dir", "num_threads", "predict_batch_size", "runtime")
+# (row, aspect number, class 1..3) -> spans, for a label whose text holds no lexicon word for it
+EvidenceFallback = Callable[[int, int, int], list[str]]
 
 
 @dataclass
@@ -201,7 +204,17 @@ class FeedbackClassifier:
         analyses = analyse_many(texts)
         probs = self.probabilities(texts, analyses)
         return to_frame(probs, self.subreasons, self.settings.subreason_threshold,
-                        analyses if with_evidence else None, mention_cutoff=self.settings.mention_cutoff)
+                        analyses if with_evidence else None, mention_cutoff=self.settings.mention_cutoff,
+                        fallback=self._wordbag_evidence(texts))
+
+    def _wordbag_evidence(self, texts: list[str]) -> EvidenceFallback | None:
+        """Spans of the word bag's reading, for labels the lexicon finds no words for (nlp.wordbag_explain)."""
+        if self.wordbag is None:
+            return None
+        from nlp.wordbag_explain import bag_spans
+
+        bag = self.wordbag
+        return lambda row, aspect, klass: bag_spans(bag, texts[row], aspect, klass)
 
 
 def quantized(model):
@@ -217,8 +230,10 @@ def quantized(model):
 
 
 def to_frame(probs: Probabilities, subreasons: list[str], threshold: float,
-             analyses: list | None = None, *, mention_cutoff: float) -> pd.DataFrame:
-    """Turn head probabilities into the contract's columns (evidence from `analyses` when given)."""
+             analyses: list | None = None, *, mention_cutoff: float,
+             fallback: EvidenceFallback | None = None) -> pd.DataFrame:
+    """Turn head probabilities into the contract's columns (evidence from `analyses` when given, from
+    `fallback` for a label they hold no words for)."""
     from nlp.blend import aspect_classes
 
     classes = aspect_classes(probs.aspects, mention_cutoff)
@@ -239,7 +254,7 @@ def to_frame(probs: Probabilities, subreasons: list[str], threshold: float,
     frame["subreasons"] = _subreason_strings(probs.subreasons, subreasons, complaint, threshold)
     frame["sentiment"] = (probs.sentiment[:, 2] - probs.sentiment[:, 0]).astype(float)
     frame["confidence"] = probs.aspects.max(-1).mean(1).astype(float)
-    frame["evidence"] = _evidence(analyses, classes) if analyses is not None else "{}"
+    frame["evidence"] = _evidence(analyses, classes, fallback) if analyses is not None else "{}"
     return frame[OUTPUT_COLUMNS]
 
 
@@ -251,14 +266,19 @@ def _subreason_strings(sub_probs: np.ndarray, keys: list[str], complaint: np.nda
     return [";".join(key_arr[row]) for row in allowed]
 
 
-def _evidence(analyses: list, classes: np.ndarray) -> list[str]:
+def _evidence(analyses: list, classes: np.ndarray, fallback: EvidenceFallback | None = None) -> list[str]:
     """JSON evidence for every mentioned aspect, spans of the predicted polarity first."""
     from nlp.features import evidence_json
 
     out = []
-    for analysis, row in zip(analyses, classes):
+    for i, (analysis, row) in enumerate(zip(analyses, classes)):
         labelled = {a: int(_POLARITY_OF_CLASS[c]) for a, c in zip(ASPECTS, row) if c}
-        out.append(json.dumps(evidence_json(analysis, labelled) if labelled else {}, ensure_ascii=False))
+        found = evidence_json(analysis, labelled) if labelled else {}
+        if fallback is not None:
+            for j, aspect in enumerate(ASPECTS):
+                if aspect in found and not found[aspect]:
+                    found[aspect] = fallback(i, j, int(row[j]))
+        out.append(json.dumps(found, ensure_ascii=False))
     return out
 
 

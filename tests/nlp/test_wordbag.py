@@ -142,3 +142,40 @@ def test_a_bag_with_too_few_rows_of_one_kind_is_not_gated():
     assert not train_wordbag(rows, epochs=2, min_rows=20, general=[False] * len(rows)).gated
     few = [i < 5 for i in range(len(rows))]
     assert not train_wordbag(rows, epochs=2, min_rows=20, general=few).gated
+
+
+def test_the_bag_names_the_phrases_behind_its_reading():
+    """Evidence for a label the lexicon has no word for: runs of words inside one clause (session 15)."""
+    from nlp.model import ASPECT_CLASSES, ASPECTS
+    from nlp.wordbag_explain import WIDTH, bag_spans
+
+    bag = train_wordbag(_rows(), epochs=6, min_rows=20)
+    text = normalise("说好九点上门，十一点才来，写个评价")
+    logistics, complaint = ASPECTS.index("logistics"), ASPECT_CLASSES.index(-1)
+    spans = bag_spans(bag, text, logistics, complaint)
+    assert 1 <= len(spans) <= 2
+    for span in spans:
+        assert span in text and "，" not in span  # a phrase of the text, never across a clause
+    assert any("点" in span for span in spans)  # the hours the rows complained about
+    assert bag_spans(bag, "，。！", logistics, complaint) == []  # punctuation pushes nothing
+    assert WIDTH == 4
+
+
+def test_evidence_falls_back_to_the_bag_only_where_the_lexicon_is_silent():
+    from nlp.classify import _evidence
+    from nlp.evidence import analyse
+
+    texts = ["阿姨迟到了一个小时", "周四又改周六"]  # a lexicon cue; none
+    classes = np.array([[0, 0, 1], [0, 0, 1]])  # logistics complaint for both
+    asked: list[tuple[int, int, int]] = []
+
+    def fallback(row: int, aspect: int, klass: int) -> list[str]:
+        asked.append((row, aspect, klass))
+        return ["周四又改周六"]
+
+    import json
+
+    found = [json.loads(e) for e in _evidence([analyse(t) for t in texts], classes, fallback)]
+    assert "迟到" in "".join(found[0]["logistics"]) and found[1] == {"logistics": ["周四又改周六"]}
+    assert asked == [(1, 2, 1)]
+    assert json.loads(_evidence([analyse(texts[1])], classes[1:])[0]) == {"logistics": []}  # no bag: as before
