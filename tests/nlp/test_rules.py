@@ -286,3 +286,14 @@ def test_home_service_phrasings_of_the_session_12_audit():
     _assert_cases(cases)
     assert _one("下回还找这个阿姨")["sentiment"] > 0
     assert _one("刚才来了一位阿姨")["logistics"] is pd.NA or pd.isna(_one("刚才来了一位阿姨")["logistics"])
+
+
+def test_not_one_minute_late_is_praise():
+    """一分钟都没耽误 is the idiom of punctuality, not 等了一个小时都没 (session 15, an audit dev row)."""
+    cases = {
+        "师傅一分钟都没耽误": ("logistics", 1, None),
+        "阿姨一秒都没迟到": ("logistics", 1, None),
+        "等了一个小时都没人来": ("logistics", -1, "logistics.late"),
+        "走的时候一分钟都没多留": ("logistics", -1, None),
+    }
+    _assert_cases(cases)
