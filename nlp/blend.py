@@ -129,9 +129,12 @@ def neutral_where(sentiment: np.ndarray, rows: np.ndarray, below: float | np.nda
     return out
 
 
-def home_rows(settings, home_share: np.ndarray | None) -> np.ndarray | None:
-    """Texts the word bag's gate reads as home services (`NLPSettings.home_service_share`); None if ungated."""
-    return None if home_share is None else home_share >= settings.home_service_share
+def home_rows(settings, home_share: np.ndarray | None, aspects: bool = False) -> np.ndarray | None:
+    """Texts the word bag's gate reads as home services (`NLPSettings.home_service_share`, or for the
+    bag's aspect share and windows `home_service_share_aspects`); None for an ungated bag."""
+    if home_share is None:
+        return None
+    return home_share >= (settings.home_service_share_aspects if aspects else settings.home_service_share)
 
 
 def no_evidence_below(settings, home_share: np.ndarray | None) -> float | np.ndarray:

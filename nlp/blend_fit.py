@@ -79,7 +79,7 @@ def compute_views(classifier, texts: Sequence[str]) -> Views:
                  rule_aspects(analyses), rule_sentiment(analyses),
                  bag.aspects if bag else None, bag.sentiment if bag else None, neutral,
                  no_evidence_below(classifier.settings, bag.home_share if bag else None),
-                 home_rows(classifier.settings, bag.home_share) if bag else None)
+                 home_rows(classifier.settings, bag.home_share, aspects=True) if bag else None)
 
 
 def blended_sentiment(views: Views, lexicon_view: float, rules: float, wordbag: float = 0.0) -> np.ndarray:

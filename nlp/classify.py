@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from nlp.chartok import CharTokenizer
+from nlp.frame import OUTPUT_COLUMNS, EvidenceFallback, to_frame  # noqa: F401 (OUTPUT_COLUMNS: re-exported)
 from nlp.model import ASPECT_CLASSES, ASPECTS
 from nlp.settings import NLPSettings
 
@@ -19,13 +19,7 @@ if TYPE_CHECKING:
     from nlp.onnx_network import OnnxNetwork
     from nlp.wordbag import WordBag, WordBagOutput
 
-OUTPUT_COLUMNS = ["attitude", "skill", "logistics", "p_attitude", "p_skill", "p_logistics", "labels",
-                  "category", "subreasons", "sentiment", "confidence", "evidence"]
-COMPLAINT = ASPECT_CLASSES.index(-1)
-_POLARITY_OF_CLASS = np.array([0, -1, 0, 1], dtype=np.int64)
 _PROCESS_SETTINGS = ("model_dir", "num_threads", "predict_batch_size", "runtime")
-# (row, aspect number, class 1..3) -> spans, for a label whose text holds no lexicon word for it
-EvidenceFallback = Callable[[int, int, int], list[str]]
 
 
 @dataclass
@@ -123,8 +117,20 @@ class FeedbackClassifier:
                                  torch.softmax(out["sentiment"], -1).numpy())
 
     def wordbag_probabilities(self, texts: list[str]) -> "WordBagOutput | None":
-        """The word bag's heads (nlp.wordbag); None for a model without one."""
-        return self.wordbag.probabilities(texts) if self.wordbag is not None else None
+        """The word bag's heads (nlp.wordbag), long home-service texts' aspects read per window
+        (`NLPSettings.wordbag_window`); None for a model without one."""
+        from nlp.blend import home_rows
+
+        if self.wordbag is None:
+            return None
+        out = self.wordbag.probabilities(texts)
+        home, size = home_rows(self.settings, out.home_share, aspects=True), self.settings.wordbag_window
+        if home is None or out.aspects is None or out.sentiment is None or size <= 0:
+            return out
+        long = np.flatnonzero(home & (np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) > size))
+        if long.size:
+            out.aspects[long] = self.wordbag.windowed_aspects([texts[i] for i in long], size)
+        return out
 
     def _blend(self, texts: list[str], network: Probabilities, analyses: list,
                features: np.ndarray) -> Probabilities:
@@ -162,7 +168,7 @@ class FeedbackClassifier:
             return blended
         aspects, sentiment = blended.aspects, blended.sentiment
         if bag.aspects is not None:
-            aspects = mix(aspects, bag.aspects, weights.wordbag_by_text(home_rows(self.settings, bag.home_share)))
+            aspects = mix(aspects, bag.aspects, weights.wordbag_by_text(home_rows(self.settings, bag.home_share, aspects=True)))
         if bag.sentiment is not None:
             sentiment = mix(sentiment, bag.sentiment, weights.wordbag_sentiment)
         return Probabilities(aspects, blended.subreasons, sentiment)
@@ -227,59 +233,6 @@ def quantized(model):
     with warnings.catch_warnings():  # torch 2.13 flags the quantized tensor API as deprecated
         warnings.simplefilter("ignore")
         return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-
-
-def to_frame(probs: Probabilities, subreasons: list[str], threshold: float,
-             analyses: list | None = None, *, mention_cutoff: float,
-             fallback: EvidenceFallback | None = None) -> pd.DataFrame:
-    """Turn head probabilities into the contract's columns (evidence from `analyses` when given, from
-    `fallback` for a label they hold no words for)."""
-    from nlp.blend import aspect_classes
-
-    classes = aspect_classes(probs.aspects, mention_cutoff)
-    mentioned = classes != 0
-    complaint = classes == COMPLAINT
-    p_complaint = probs.aspects[:, :, COMPLAINT]
-    frame = pd.DataFrame(index=range(len(classes)))
-    for j, aspect in enumerate(ASPECTS):
-        values = pd.array(_POLARITY_OF_CLASS[classes[:, j]], dtype="Int64")
-        values[~mentioned[:, j]] = pd.NA
-        frame[aspect] = values
-    for j, aspect in enumerate(ASPECTS):
-        frame[f"p_{aspect}"] = p_complaint[:, j].astype(float)
-    names = np.array(ASPECTS)
-    frame["labels"] = [";".join(names[row]) for row in complaint]
-    masked = np.where(complaint, p_complaint, -1.0)
-    frame["category"] = np.where(complaint.any(1), names[masked.argmax(1)], "none")
-    frame["subreasons"] = _subreason_strings(probs.subreasons, subreasons, complaint, threshold)
-    frame["sentiment"] = (probs.sentiment[:, 2] - probs.sentiment[:, 0]).astype(float)
-    frame["confidence"] = probs.aspects.max(-1).mean(1).astype(float)
-    frame["evidence"] = _evidence(analyses, classes, fallback) if analyses is not None else "{}"
-    return frame[OUTPUT_COLUMNS]
-
-
-def _subreason_strings(sub_probs: np.ndarray, keys: list[str], complaint: np.ndarray,
-                       threshold: float) -> list[str]:
-    aspect_of = np.array([ASPECTS.index(k.split(".")[0]) for k in keys], dtype=np.int64)
-    allowed = complaint[:, aspect_of] & (sub_probs >= threshold)  # only for complained aspects
-    key_arr = np.array(keys)
-    return [";".join(key_arr[row]) for row in allowed]
-
-
-def _evidence(analyses: list, classes: np.ndarray, fallback: EvidenceFallback | None = None) -> list[str]:
-    """JSON evidence for every mentioned aspect, spans of the predicted polarity first."""
-    from nlp.features import evidence_json
-
-    out = []
-    for i, (analysis, row) in enumerate(zip(analyses, classes)):
-        labelled = {a: int(_POLARITY_OF_CLASS[c]) for a, c in zip(ASPECTS, row) if c}
-        found = evidence_json(analysis, labelled) if labelled else {}
-        if fallback is not None:
-            for j, aspect in enumerate(ASPECTS):
-                if aspect in found and not found[aspect]:
-                    found[aspect] = fallback(i, j, int(row[j]))
-        out.append(json.dumps(found, ensure_ascii=False))
-    return out
 
 
 def load_classifier(model_dir: str | Path | None = None) -> FeedbackClassifier:

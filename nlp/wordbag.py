@@ -106,6 +106,18 @@ class WordBag:
         return WordBagOutput(_by_share(share, every.sentiment, general.sentiment),
                              _by_share(share, every.aspects, general.aspects), share)
 
+    def windowed_aspects(self, texts: Sequence[str], size: int) -> np.ndarray:
+        """(n, 3, 4) aspects read per window of clauses of at most `size` characters, then pooled:
+        mentioned where any window mentions it (`nlp.windows.pool_windows`)."""
+        from nlp.windows import pool_windows, split_windows
+
+        windows, owner = split_windows(list(texts), size)
+        out = self.probabilities(windows)
+        if out.aspects is None or out.sentiment is None:
+            raise ValueError("windowed_aspects needs a bag with aspect and sentiment heads")
+        unused = np.zeros((len(windows), 0), dtype=np.float32)
+        return pool_windows(out.aspects, unused, out.sentiment, owner, windows, len(texts))[0]
+
     def domain_share(self, logits: np.ndarray) -> np.ndarray:
         """(n,) how much the gate reads each text as the product's own domain (1 for an ungated bag)."""
         if not self.gated:

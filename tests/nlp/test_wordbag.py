@@ -162,7 +162,7 @@ def test_the_bag_names_the_phrases_behind_its_reading():
 
 
 def test_evidence_falls_back_to_the_bag_only_where_the_lexicon_is_silent():
-    from nlp.classify import _evidence
+    from nlp.frame import _evidence
     from nlp.evidence import analyse
 
     texts = ["阿姨迟到了一个小时", "周四又改周六"]  # a lexicon cue; none
@@ -179,3 +179,30 @@ def test_evidence_falls_back_to_the_bag_only_where_the_lexicon_is_silent():
     assert "迟到" in "".join(found[0]["logistics"]) and found[1] == {"logistics": ["周四又改周六"]}
     assert asked == [(1, 2, 1)]
     assert json.loads(_evidence([analyse(texts[1])], classes[1:])[0]) == {"logistics": []}  # no bag: as before
+
+
+def test_long_home_service_texts_are_read_by_the_bag_per_window(tiny_model_dir: Path):
+    """Over a whole long text the bag's averaged words say "not mentioned"; per clause window they do not."""
+    from dataclasses import replace
+
+    from nlp.classify import FeedbackClassifier
+    from nlp.windows import split_windows
+
+    clf = FeedbackClassifier.load(tiny_model_dir)
+    assert clf.settings.wordbag_window == 32 and clf.wordbag is not None and clf.wordbag.gated
+    long_text = normalise("阿姨迟到了一个小时，进门就玩手机，地也没拖干净，说了两句还甩脸色，下次不找她了")
+    texts = [long_text, normalise("阿姨很准时")]
+    home = replace(clf.settings, home_service_share_aspects=0.0, wordbag_window=12)  # every text is home
+    ours = FeedbackClassifier(clf.model, clf.tokenizer, home, wordbag=clf.wordbag).wordbag_probabilities(texts)
+    whole = clf.wordbag.probabilities(texts)
+    windows, _ = split_windows([long_text], 12)
+    per_window = clf.wordbag.probabilities(windows).aspects
+    assert len(windows) >= 3
+    assert np.allclose(ours.aspects[0, :, 0], per_window[:, :, 0].min(0))  # absent only if absent everywhere
+    assert np.allclose(ours.aspects[1], whole.aspects[1])  # a short text is one window: read whole
+    assert np.allclose(ours.sentiment, whole.sentiment) and np.allclose(ours.home_share, whole.home_share)
+    off = FeedbackClassifier(clf.model, clf.tokenizer, replace(home, wordbag_window=0), wordbag=clf.wordbag)
+    assert np.allclose(off.wordbag_probabilities(texts).aspects, whole.aspects)
+    general = FeedbackClassifier(clf.model, clf.tokenizer, replace(home, home_service_share_aspects=1.01),
+                                 wordbag=clf.wordbag)
+    assert np.allclose(general.wordbag_probabilities(texts).aspects, whole.aspects)  # general texts: whole
