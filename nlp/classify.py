@@ -123,14 +123,10 @@ class FeedbackClassifier:
 
         if self.wordbag is None:
             return None
-        out = self.wordbag.probabilities(texts)
-        home, size = home_rows(self.settings, out.home_share, aspects=True), self.settings.wordbag_window
-        if home is None or out.aspects is None or out.sentiment is None or size <= 0:
-            return out
-        long = np.flatnonzero(home & (np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) > size))
-        if long.size:
-            out.aspects[long] = self.wordbag.windowed_aspects([texts[i] for i in long], size)
-        return out
+        if not self.wordbag.gated:  # no text is home services
+            return self.wordbag.probabilities(texts)
+        return self.wordbag.read(texts, self.settings.wordbag_window,
+                                 lambda out: home_rows(self.settings, out.home_share, aspects=True))
 
     def _blend(self, texts: list[str], network: Probabilities, analyses: list,
                features: np.ndarray) -> Probabilities:

@@ -18,11 +18,13 @@ A bag trained with both kinds of rows is *gated* (session 14): one set of heads 
 second only the general reviews (hotels, restaurants, delivery), and a gate learns which of the two
 kinds a text's words belong to. A home-service text is read by the first heads, a restaurant review
 mostly by the second, so that how our customers praise a nanny does not move how a diner's "可以" reads.
+The aspects of a long home-service text are read per window of clauses (`WordBag.read`,
+`nlp.wordbag_windows`, session 15).
 """
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -43,7 +45,11 @@ def gram_ids(text: str, hmm: bool = True) -> list[int]:
     """Sorted distinct hashed ids of the words, word bigrams and character bigrams of `text`."""
     from nlp.segment import cut
 
-    words = cut(text, hmm=hmm)
+    return ids_of_words(cut(text, hmm=hmm), text)
+
+
+def ids_of_words(words: list[str], text: str) -> list[int]:
+    """`gram_ids` of `text` already cut into `words`."""
     grams = ["w" + w for w in words]
     grams += [f"b{a}\x1f{b}" for a, b in zip(words, words[1:])]
     grams += ["c" + text[i:i + 2] for i in range(len(text) - 1) if not text[i:i + 2].isspace()]
@@ -87,9 +93,11 @@ class WordBag:
         self.gated = self.weight.shape[1] == GATED_OUT
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
+        return self._logits_of_ids([gram_ids(text, self.hmm) for text in texts])
+
+    def _logits_of_ids(self, ids: list[list[int]]) -> np.ndarray:
+        if not ids:
             return np.empty((0, self.weight.shape[1]), dtype=np.float32)
-        ids = [gram_ids(text, self.hmm) for text in texts]
         lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         # one gather and one segmented sum for the whole batch instead of one per text
@@ -98,7 +106,9 @@ class WordBag:
 
     def probabilities(self, texts: Sequence[str]) -> WordBagOutput:
         """Softmax of each trained head; texts should be normalised as `predict` normalises them."""
-        logits = self.logits(texts)
+        return self._output(self.logits(texts))
+
+    def _output(self, logits: np.ndarray) -> WordBagOutput:
         every = self._heads(logits[:, :OUT])
         if not self.gated:
             return every
@@ -106,17 +116,25 @@ class WordBag:
         return WordBagOutput(_by_share(share, every.sentiment, general.sentiment),
                              _by_share(share, every.aspects, general.aspects), share)
 
-    def windowed_aspects(self, texts: Sequence[str], size: int) -> np.ndarray:
-        """(n, 3, 4) aspects read per window of clauses of at most `size` characters, then pooled:
-        mentioned where any window mentions it (`nlp.windows.pool_windows`)."""
-        from nlp.windows import pool_windows, split_windows
+    def read(self, texts: Sequence[str], window: int,
+             where: Callable[[WordBagOutput], np.ndarray] | None = None) -> WordBagOutput:
+        """`probabilities(texts)`, with the aspects of texts longer than `window` characters (those of
+        them `where(output)` marks, if given) read per window of clauses and pooled (`nlp.wordbag_windows`).
+        Each text is cut once."""
+        from nlp.segment import cut
+        from nlp.wordbag_windows import pooled_aspects, windows_of
 
-        windows, owner = split_windows(list(texts), size)
-        out = self.probabilities(windows)
-        if out.aspects is None or out.sentiment is None:
-            raise ValueError("windowed_aspects needs a bag with aspect and sentiment heads")
-        unused = np.zeros((len(windows), 0), dtype=np.float32)
-        return pool_windows(out.aspects, unused, out.sentiment, owner, windows, len(texts))[0]
+        words = [cut(text, hmm=self.hmm) for text in texts]
+        out = self._output(self._logits_of_ids([ids_of_words(w, t) for w, t in zip(words, texts)]))
+        if window <= 0 or out.aspects is None or out.sentiment is None:
+            return out
+        long = np.fromiter((len(t) > window for t in texts), dtype=bool, count=len(texts))
+        rows = np.flatnonzero(long & where(out) if where is not None else long)
+        if rows.size:
+            windows, owner = windows_of([words[i] for i in rows], window)
+            parts = self._output(self._logits_of_ids([ids_of_words(w, "".join(w)) for w in windows]))
+            out.aspects[rows] = pooled_aspects(parts, owner, len(rows))
+        return out
 
     def domain_share(self, logits: np.ndarray) -> np.ndarray:
         """(n,) how much the gate reads each text as the product's own domain (1 for an ungated bag)."""

@@ -186,7 +186,8 @@ def test_long_home_service_texts_are_read_by_the_bag_per_window(tiny_model_dir: 
     from dataclasses import replace
 
     from nlp.classify import FeedbackClassifier
-    from nlp.windows import split_windows
+    from nlp.segment import cut
+    from nlp.wordbag_windows import pack
 
     clf = FeedbackClassifier.load(tiny_model_dir)
     assert clf.settings.wordbag_window == 32 and clf.wordbag is not None and clf.wordbag.gated
@@ -195,7 +196,7 @@ def test_long_home_service_texts_are_read_by_the_bag_per_window(tiny_model_dir: 
     home = replace(clf.settings, home_service_share_aspects=0.0, wordbag_window=12)  # every text is home
     ours = FeedbackClassifier(clf.model, clf.tokenizer, home, wordbag=clf.wordbag).wordbag_probabilities(texts)
     whole = clf.wordbag.probabilities(texts)
-    windows, _ = split_windows([long_text], 12)
+    windows = ["".join(words) for words in pack(cut(long_text, hmm=clf.wordbag.hmm), 12)]
     per_window = clf.wordbag.probabilities(windows).aspects
     assert len(windows) >= 3
     assert np.allclose(ours.aspects[0, :, 0], per_window[:, :, 0].min(0))  # absent only if absent everywhere
@@ -206,3 +207,29 @@ def test_long_home_service_texts_are_read_by_the_bag_per_window(tiny_model_dir: 
     general = FeedbackClassifier(clf.model, clf.tokenizer, replace(home, home_service_share_aspects=1.01),
                                  wordbag=clf.wordbag)
     assert np.allclose(general.wordbag_probabilities(texts).aspects, whole.aspects)  # general texts: whole
+
+
+def test_windows_are_whole_clauses_of_the_texts_own_words():
+    from nlp.segment import cut
+    from nlp.wordbag_windows import pack
+
+    text = normalise("阿姨迟到了一个小时，进门就玩手机，地也没拖干净。说了两句还甩脸色，下次不找她了")
+    words = cut(text, hmm=False)
+    windows = pack(words, 16)
+    assert [w for window in windows for w in window] == words  # nothing lost, nothing re-cut
+    assert all(sum(map(len, window)) <= 16 for window in windows)
+    assert all(window[-1] in "，。" for window in windows[:-1])  # every window ends a clause
+    assert pack(words, 1000) == [words] and pack([], 16) == [[]]
+    assert pack(["一二三四五六"], 4) == [["一二三四五六"]]  # a word longer than a window stands alone
+
+
+def test_reading_per_window_leaves_the_whole_text_reading_as_it_was(tiny_model_dir: Path):
+    from nlp.classify import FeedbackClassifier
+
+    bag = FeedbackClassifier.load(tiny_model_dir).wordbag
+    texts = [normalise(t) for t in ["阿姨迟到了一个小时，进门就玩手机，地也没拖干净，说了两句还甩脸色", "很好", ""]]
+    plain, read = bag.probabilities(texts), bag.read(texts, 12)
+    assert np.array_equal(plain.sentiment, read.sentiment) and np.array_equal(plain.home_share, read.home_share)
+    assert np.array_equal(plain.aspects[1:], read.aspects[1:]) and not np.allclose(plain.aspects[0], read.aspects[0])
+    nowhere = bag.read(texts, 12, where=lambda out: np.zeros(len(texts), dtype=bool))
+    assert np.array_equal(nowhere.aspects, plain.aspects)

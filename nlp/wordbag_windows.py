@@ -1,0 +1,82 @@
+"""The word bag's reading of a long text per window of clauses (session 15).
+
+Over a whole long text the bag's words are averaged (scaled by 1/sqrt(n)), and the clause that names
+an aspect drowns among the others: the bag says "not mentioned". Read per window of whole clauses (at
+most `NLPSettings.wordbag_window` characters) and pooled as the network's windows are (an aspect is
+mentioned where any window mentions it, `nlp.windows.pool_windows`), it keeps the reading of short
+texts it was trained on. Windows are made of the words of the whole text's cut: cutting is most of
+the bag's time, and jieba never joins a character to punctuation, where clauses end.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from nlp.windows import pool_windows
+
+if TYPE_CHECKING:
+    from nlp.wordbag import WordBagOutput
+
+CLAUSE_END = frozenset("。！？!?；;\n~…，,、 ")  # the characters nlp.windows ends a clause after
+
+
+def windows_of(cut_texts: Sequence[list[str]], size: int) -> tuple[list[list[str]], np.ndarray]:
+    """The windows (word lists) of every text, in order, and for each the index of its text."""
+    windows: list[list[str]] = []
+    owner: list[int] = []
+    for i, words in enumerate(cut_texts):
+        parts = pack(words, size)
+        windows.extend(parts)
+        owner.extend([i] * len(parts))
+    return windows, np.asarray(owner, dtype=np.int64)
+
+
+def pack(words: list[str], size: int) -> list[list[str]]:
+    """Greedy packing of clauses into windows of at most `size` characters (a longer clause is cut
+    between words, a longer word stands alone)."""
+    windows: list[list[str]] = []
+    current: list[str] = []
+    used = 0
+    for clause in _clauses(words):
+        for piece in _pieces(clause, size):
+            length = sum(map(len, piece))
+            if current and used + length > size:
+                windows.append(current)
+                current, used = [], 0
+            current = current + piece
+            used += length
+    if current or not windows:
+        windows.append(current)
+    return windows
+
+
+def pooled_aspects(parts: "WordBagOutput", owner: np.ndarray, n_texts: int) -> np.ndarray:
+    """(n_texts, 3, 4) aspects of the windows' outputs pooled per text."""
+    assert parts.aspects is not None and parts.sentiment is not None
+    unused = np.zeros((len(owner), 0), dtype=np.float32)
+    return pool_windows(parts.aspects, unused, parts.sentiment, owner, [" "] * len(owner), n_texts)[0]
+
+
+def _clauses(words: list[str]) -> list[list[str]]:
+    clauses: list[list[str]] = [[]]
+    for word in words:
+        clauses[-1].append(word)
+        if word in CLAUSE_END:  # punctuation is a word of its own in jieba's cut
+            clauses.append([])
+    return [clause for clause in clauses if clause]
+
+
+def _pieces(clause: list[str], size: int) -> list[list[str]]:
+    if sum(map(len, clause)) <= size:
+        return [clause]
+    pieces: list[list[str]] = [[]]
+    used = 0
+    for word in clause:
+        if pieces[-1] and used + len(word) > size:
+            pieces.append([])
+            used = 0
+        pieces[-1].append(word)
+        used += len(word)
+    return pieces
