@@ -164,7 +164,8 @@ class FeedbackClassifier:
             return blended
         aspects, sentiment = blended.aspects, blended.sentiment
         if bag.aspects is not None:
-            aspects = mix(aspects, bag.aspects, weights.wordbag_by_text(home_rows(self.settings, bag.home_share, aspects=True)))
+            home = home_rows(self.settings, bag.home_share, aspects=True)
+            aspects = mix(aspects, bag.aspects, weights.wordbag_by_text(home))
         if bag.sentiment is not None:
             sentiment = mix(sentiment, bag.sentiment, weights.wordbag_sentiment)
         return Probabilities(aspects, blended.subreasons, sentiment)

@@ -30,8 +30,8 @@ def bag_spans(bag: WordBag, text: str, aspect: int, klass: int, max_spans: int =
     by_word = _pushes(bag, ["w" + w for w in words], aspect, klass, share)
     by_word[[not any(ch.isalnum() for ch in w) for w in words]] = _NOT_A_WORD
     by_pair = _pushes(bag, [f"b{a}\x1f{b}" for a, b in zip(words, words[1:])], aspect, klass, share)
-    chosen = _best_runs(by_word, by_pair, max_spans)
-    return ["".join(words[start:end]) for start, end in sorted(chosen)]
+    spans = ["".join(words[start:end]) for start, end in sorted(_best_runs(by_word, by_pair, max_spans))]
+    return [span for span in spans if span in text]  # the cut drops spaces: a run across one is no span
 
 
 def _pushes(bag: WordBag, grams: list[str], aspect: int, klass: int, share: float) -> np.ndarray:

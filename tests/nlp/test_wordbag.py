@@ -158,6 +158,8 @@ def test_the_bag_names_the_phrases_behind_its_reading():
         assert span in text and "，" not in span  # a phrase of the text, never across a clause
     assert any("点" in span for span in spans)  # the hours the rows complained about
     assert bag_spans(bag, "，。！", logistics, complaint) == []  # punctuation pushes nothing
+    for span in bag_spans(bag, "说好九点 上门，十一点 才来", logistics, complaint):
+        assert span in "说好九点 上门，十一点 才来"  # never joined across a space
     assert WIDTH == 4
 
 
