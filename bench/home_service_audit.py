@@ -8,12 +8,14 @@ appliance cleaners; 109 in a first batch, 60 held-out ones in a second, 50 dev o
 labelled by hand per aspect and overall, and checked against the training corpus (no sentence shares more than half its
 character bigrams with a corpus line). Its `dev` rows may be
 read for errors; its `heldout` rows are only scored. The model never trains on either. The table gives
-ours, its network alone and the keyword rules, by part. `--errors` lists the dev rows ours misreads.
+ours, its network alone and the keyword rules, by part. `--errors` lists the dev rows ours misreads. A second table joins 3 or 6 dev rows into one long text
+and scores which aspects are found (session 15: the word bag lost clauses of long texts).
 """
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +24,8 @@ import pandas as pd
 AUDIT = Path(__file__).with_name("data") / "home_service_audit.tsv"
 ASPECTS = ("attitude", "skill", "logistics")
 PARTS = ("dev", "heldout", "all")
+JOINED = (3, 6)  # dev rows per long text (about 58 and 115 characters)
+N_JOINED = 150
 
 
 def load_audit(path: Path = AUDIT) -> pd.DataFrame:
@@ -68,6 +72,31 @@ def table(methods: dict[str, pd.DataFrame], truth: pd.DataFrame) -> str:
     return "\n".join(lines) + f"\n\nrows: {sizes}"
 
 
+def joined_rows(truth: pd.DataFrame, rows: int, n: int = N_JOINED, seed: int = 0) -> tuple[list[str], np.ndarray]:
+    """`n` long texts, each `rows` dev rows joined end to end, and (n, 3) which aspects each names (any
+    of its rows does): the audit's own texts are short, and a reader can lose a clause in a long one."""
+    dev = truth[truth["part"] == "dev"].reset_index(drop=True)
+    rng = np.random.default_rng(seed)
+    groups = [rng.choice(len(dev), rows, replace=False) for _ in range(n)]
+    named = np.array([[dev[a][g].notna().any() for a in ASPECTS] for g in groups])
+    return ["".join(dev["text"][g]) for g in groups], named
+
+
+def joined_table(methods: dict[str, Callable[[list[str]], pd.DataFrame]], truth: pd.DataFrame) -> str:
+    """Markdown: mention recall / precision of each method on joined dev rows, by rows per text."""
+    lines = ["| method | " + " | ".join(f"{k} rows joined: recall / precision" for k in JOINED) + " |",
+             "|" + "---|" * (1 + len(JOINED))]
+    joined = {k: joined_rows(truth, k) for k in JOINED}
+    for name, predict in methods.items():
+        cells = []
+        for texts, named in joined.values():
+            got = predict(texts)[list(ASPECTS)].notna().to_numpy()
+            hits = float((got & named).sum())
+            cells.append(f"{hits / max(1, named.sum()):.3f} / {hits / max(1, got.sum()):.3f}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + f"\n\n{N_JOINED} texts per column, dev rows only"
+
+
 def misread(truth: pd.DataFrame, predicted: pd.DataFrame) -> list[str]:
     """Dev rows whose aspects or sentiment sign ours gets wrong, truth -> prediction."""
     out = []
@@ -99,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     methods = {"ours": ours.predict(texts), "network alone": network_only(ours).predict(texts),
                "rules": RuleClassifier().predict(texts)}
     print(table(methods, truth))
+    readers = {"ours": lambda texts: ours.predict(texts, with_evidence=False),
+               "network alone": network_only(ours).predict, "rules": RuleClassifier().predict}
+    print("\nLong texts, dev rows joined (aspects named by any of their rows):\n")
+    print(joined_table(readers, truth))
     if args.errors:
         print("\nmisread dev rows (attitude skill logistics, sentiment):")
         print("\n".join(misread(truth, methods["ours"])))

@@ -2,7 +2,7 @@
 import numpy as np
 import pandas as pd
 
-from bench.home_service_audit import ASPECTS, load_audit, misread, scores, table
+from bench.home_service_audit import ASPECTS, joined_rows, joined_table, load_audit, misread, scores, table
 
 
 def test_the_audit_rows_are_labelled_and_split():
@@ -59,3 +59,18 @@ def test_the_home_reviews_are_no_near_copies_of_the_audit():
         for row in audit:
             shared = len(review & row)
             assert shared <= len(review) / 2 and shared <= len(row) / 2
+
+
+def test_joined_dev_rows_name_what_any_of_their_rows_names():
+    audit = load_audit()
+    texts, named = joined_rows(audit, 3, n=20)
+    dev = set(audit.loc[audit["part"] == "dev", "text"])
+    assert len(texts) == 20 and named.shape == (20, 3) and named.any(1).all()
+    assert all(sum(row in text for row in dev) >= 3 for text in texts)  # dev rows only, never held-out ones
+    assert joined_rows(audit, 3, n=20)[0] == texts  # seeded
+
+    def everything(batch: list[str]) -> pd.DataFrame:
+        return pd.DataFrame({a: pd.array([1] * len(batch), dtype="Int64") for a in ASPECTS})
+
+    text = joined_table({"all": everything}, audit)
+    assert "| all | 1.000 / " in text and "dev rows only" in text
