@@ -5,7 +5,8 @@ import re
 
 import numpy as np
 
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n~…])|(?<=[，,、 ])")
+CLAUSE_END = "。！？!?；;\n~…，,、 "  # a clause ends after any of these (nlp.wordbag_windows cuts there too)
+_SENTENCE_END = re.compile(f"(?<=[{re.escape(CLAUSE_END)}])")
 
 
 def _pieces(text: str, size: int) -> list[str]:

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nlp.windows import pool_windows
+from nlp.windows import CLAUSE_END, pool_windows
 
 if TYPE_CHECKING:
     from nlp.wordbag import WordBagOutput
 
-CLAUSE_END = frozenset("。！？!?；;\n~…，,、 ")  # the characters nlp.windows ends a clause after
+_CLAUSE_END = frozenset(CLAUSE_END)
 
 
 def windows_of(cut_texts: Sequence[list[str]], size: int) -> tuple[list[list[str]], np.ndarray]:
@@ -63,7 +63,7 @@ def _clauses(words: list[str]) -> list[list[str]]:
     clauses: list[list[str]] = [[]]
     for word in words:
         clauses[-1].append(word)
-        if word in CLAUSE_END:  # punctuation is a word of its own in jieba's cut
+        if word in _CLAUSE_END:  # punctuation is a word of its own in jieba's cut
             clauses.append([])
     return [clause for clause in clauses if clause]
 
