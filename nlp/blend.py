@@ -105,6 +105,16 @@ def rule_subreasons(analyses: Sequence, keys: Sequence[str]) -> np.ndarray:
     return out
 
 
+def home_subreasons(subreasons: np.ndarray, bag: np.ndarray, cues: np.ndarray | None, home: np.ndarray,
+                    share: float) -> np.ndarray:
+    """(n, k) `subreasons` with the rows of `home` texts mixed with the word bag's sub-reason heads at
+    `share`, a rules cue (`rule_subreasons`) kept at 1 there."""
+    mixed = mix(subreasons, bag, share)
+    if cues is not None:
+        mixed = np.maximum(mixed, cues)
+    return np.where(home[:, None], mixed, subreasons).astype(np.float32)
+
+
 def rule_sentiment(analyses: Sequence) -> np.ndarray:
     """(n, 3) negative / neutral / positive shares whose p_pos - p_neg is the lexicon sentiment."""
     score = np.asarray([a.sentiment for a in analyses], dtype=np.float32).reshape(-1)

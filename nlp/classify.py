@@ -29,6 +29,9 @@ class Probabilities:
     aspects: np.ndarray  # (n, 3, 4): not mentioned, complaint, neutral, praise
     subreasons: np.ndarray  # (n, n_subreasons)
     sentiment: np.ndarray  # (n, 3): negative, neutral, positive
+    # (n,) per text, the bar from which a complained aspect names its likeliest sub-reason when none
+    # reaches the threshold (NLPSettings.subreason_floor_home); None: no such bar
+    subreason_floor: np.ndarray | None = None
 
 
 class FeedbackClassifier:
@@ -143,32 +146,40 @@ class FeedbackClassifier:
                                     mix(network.sentiment, lexicon.sentiment, weights.lexicon_view))
         # a sub-reason with a complaint cue in the text (迟到 -> logistics.late) is reported whenever
         # the rules count at all: the cue is its evidence, and the network misses rare ones
-        subreasons = (np.maximum(network.subreasons, rule_subreasons(analyses, self.subreasons))
-                      if weights.rules_aspects or weights.rules_skill else network.subreasons)
+        cues = (rule_subreasons(analyses, self.subreasons) if weights.rules_aspects or weights.rules_skill
+                else None)
+        subreasons = network.subreasons if cues is None else np.maximum(network.subreasons, cues)
         # the bag runs when it has a share, or when its gate sets the bar for texts without sentiment words
-        needed = weights.uses_wordbag() or self.settings.neutral_without_evidence
+        needed = (weights.uses_wordbag() or self.settings.neutral_without_evidence
+                  or self.settings.blend_wordbag_subreasons_home > 0)
         bag = self.wordbag_probabilities(texts) if needed else None
         blended = self._mix_wordbag(bag, Probabilities(
             mix(network.aspects, rule_aspects(analyses), weights.rules_by_aspect()), subreasons,
-            mix(network.sentiment, rule_sentiment(analyses), weights.rules_sentiment)))
+            mix(network.sentiment, rule_sentiment(analyses), weights.rules_sentiment)), cues)
         if self.settings.neutral_without_evidence:  # last: no reader may give these texts a polarity
             below = no_evidence_below(self.settings, bag.home_share if bag is not None else None)
             blended.sentiment = neutral_where(blended.sentiment, without_sentiment_evidence(analyses), below)
         return blended
 
-    def _mix_wordbag(self, bag: "WordBagOutput | None", blended: Probabilities) -> Probabilities:
-        from nlp.blend import home_rows, mix
+    def _mix_wordbag(self, bag: "WordBagOutput | None", blended: Probabilities,
+                     cues: np.ndarray | None = None) -> Probabilities:
+        from nlp.blend import home_rows, home_subreasons, mix
 
         weights = self.settings.blend_weights()
-        if bag is None or not weights.uses_wordbag():
+        if bag is None:
             return blended
-        aspects, sentiment = blended.aspects, blended.sentiment
-        if bag.aspects is not None:
-            home = home_rows(self.settings, bag.home_share, aspects=True)
+        aspects, sentiment, subreasons, floor = blended.aspects, blended.sentiment, blended.subreasons, None
+        home = home_rows(self.settings, bag.home_share, aspects=True)
+        if bag.aspects is not None and weights.uses_wordbag():
             aspects = mix(aspects, bag.aspects, weights.wordbag_by_text(home))
-        if bag.sentiment is not None:
+        if bag.sentiment is not None and weights.uses_wordbag():
             sentiment = mix(sentiment, bag.sentiment, weights.wordbag_sentiment)
-        return Probabilities(aspects, blended.subreasons, sentiment)
+        share = self.settings.blend_wordbag_subreasons_home
+        if bag.subreasons is not None and home is not None and share > 0:
+            # an ungated bag (home is None) has learned no home-service wording apart from the rest
+            subreasons = home_subreasons(subreasons, bag.subreasons, cues, home, share)
+            floor = np.where(home, self.settings.subreason_floor_home, np.inf).astype(np.float32)
+        return Probabilities(aspects, subreasons, sentiment, floor)
 
     def _window_probabilities(self, texts: list[str], features: np.ndarray) -> Probabilities:
         """Model outputs for texts that fit one window, in length-sorted batches (little padding)."""

@@ -43,7 +43,8 @@ def to_frame(probs: Probabilities, subreasons: list[str], threshold: float,
     frame["labels"] = [";".join(names[row]) for row in complaint]
     masked = np.where(complaint, p_complaint, -1.0)
     frame["category"] = np.where(complaint.any(1), names[masked.argmax(1)], "none")
-    frame["subreasons"] = _subreason_strings(probs.subreasons, subreasons, complaint, threshold)
+    frame["subreasons"] = _subreason_strings(probs.subreasons, subreasons, complaint, threshold,
+                                             probs.subreason_floor)
     frame["sentiment"] = (probs.sentiment[:, 2] - probs.sentiment[:, 0]).astype(float)
     frame["confidence"] = probs.aspects.max(-1).mean(1).astype(float)
     frame["evidence"] = _evidence(analyses, classes, fallback) if analyses is not None else "{}"
@@ -51,11 +52,26 @@ def to_frame(probs: Probabilities, subreasons: list[str], threshold: float,
 
 
 def _subreason_strings(sub_probs: np.ndarray, keys: list[str], complaint: np.ndarray,
-                       threshold: float) -> list[str]:
+                       threshold: float, floor: np.ndarray | None = None) -> list[str]:
     aspect_of = np.array([ASPECTS.index(k.split(".")[0]) for k in keys], dtype=np.int64)
     allowed = complaint[:, aspect_of] & (sub_probs >= threshold)  # only for complained aspects
+    if floor is not None:
+        _name_likeliest(allowed, sub_probs, aspect_of, complaint, floor)
     key_arr = np.array(keys)
     return [";".join(key_arr[row]) for row in allowed]
+
+
+def _name_likeliest(allowed: np.ndarray, sub_probs: np.ndarray, aspect_of: np.ndarray, complaint: np.ndarray,
+                    floor: np.ndarray) -> None:
+    """In place: a complained aspect without a sub-reason names its likeliest one if it reaches `floor`."""
+    rows = np.arange(len(sub_probs))
+    for aspect in range(complaint.shape[1]):
+        columns = np.flatnonzero(aspect_of == aspect)
+        if not columns.size:
+            continue
+        best = columns[sub_probs[:, columns].argmax(1)]
+        pick = complaint[:, aspect] & ~allowed[:, columns].any(1) & (sub_probs[rows, best] >= floor)
+        allowed[rows[pick], best[pick]] = True
 
 
 def _evidence(analyses: list, classes: np.ndarray, fallback: EvidenceFallback | None = None) -> list[str]:

@@ -122,6 +122,14 @@ class NLPSettings:
     # ... and in the sentiment: the word bag trained on the written reviews (+ user rows) reads real
     # reviews' words the lexicon lacks (session 8, chosen on the dev halves; docs/classifier.md)
     blend_wordbag_sentiment: float = 0.5
+    # sub-reasons of a complaint in a text the gate reads as home services (`home_service_share_aspects`):
+    # this share from the bag's sub-reason heads (given a complaint on an aspect, which sub-reason; learned
+    # from the home-service reviews' labels), the rest from the network; a rules cue (迟到) always counts.
+    # 1.0 chosen on half of the corpus split's held-out home-service rows (session 16, 0/0.3/0.5/0.7/1)
+    blend_wordbag_subreasons_home: float = 1.0
+    # ... and there a complained aspect with no sub-reason at `subreason_threshold` names its likeliest
+    # one when it reaches this (session 16, same rows, of 0.0/0.1/0.15/0.2/0.3; 1.01: never)
+    subreason_floor_home: float = 0.3
     # --- where the model lives ---
     model_dir: Path = field(default_factory=default_model_dir)
 
@@ -151,7 +159,7 @@ class NLPSettings:
         return replace(self, blend_lexicon_view=0.0, blend_rules_aspects=0.0, blend_rules_skill=0.0,
                        blend_rules_sentiment=0.0,
                        blend_wordbag_aspects=0.0, blend_wordbag_aspects_home=0.0, blend_wordbag_sentiment=0.0,
-                       neutral_without_evidence=False)
+                       blend_wordbag_subreasons_home=0.0, neutral_without_evidence=False)
 
     def with_overrides(self, **overrides: Any) -> "NLPSettings":
         """A copy with some fields replaced (None values are ignored)."""

@@ -216,7 +216,7 @@ def train(output_dir: Path, settings: NLPSettings | None = None, extra: list[Exa
     bag_rows = [ex for ex in train_set if is_wordbag_row(ex)]
     # general reviews (hotels, restaurants, delivery) vs home services and the user's rows: a gated bag
     wordbag = train_wordbag(bag_rows, seed=settings.seed, general=[ex.source == "written" for ex in bag_rows],
-                            progress=progress)
+                            subreasons=model.subreasons, progress=progress)
     settings = fit_blend(model, tokenizer, settings, [ex for ex in held if is_user_row(ex)], progress, wordbag)
     metrics = holdout_metrics(model, tokenizer, settings, held, wordbag)
     progress("held-out metrics: " + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()))

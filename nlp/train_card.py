@@ -46,17 +46,20 @@ def holdout_metrics(model, tokenizer: CharTokenizer, settings: NLPSettings,
 
 
 def _subreason_f1(held: list[Example], frame) -> dict[str, float]:
-    rows = [i for i, ex in enumerate(held) if ex.subreasons is not None]
-    if not rows:
-        return {}
-    truth, predicted = [], []
-    for i in rows:
-        true_set = set(held[i].subreasons or ())
-        pred_set = set(filter(None, frame["subreasons"].iloc[i].split(";")))
-        for key in true_set | pred_set:
-            truth.append(key in true_set)
-            predicted.append(key in pred_set)
-    return {"subreason_micro_f1": binary_f1(truth, predicted)} if truth else {}
+    """Micro-F1 of the sub-reasons on every held-out row that has them labelled, and on the home-service ones."""
+    out = {}
+    for name, source in (("subreason_micro_f1", None), ("subreason_micro_f1_home", "home")):
+        rows = [i for i, ex in enumerate(held) if ex.subreasons is not None and source in (None, ex.source)]
+        truth, predicted = [], []
+        for i in rows:
+            true_set = set(held[i].subreasons or ())
+            pred_set = set(filter(None, frame["subreasons"].iloc[i].split(";")))
+            for key in true_set | pred_set:
+                truth.append(key in true_set)
+                predicted.append(key in pred_set)
+        if truth:
+            out[name] = binary_f1(truth, predicted)
+    return out
 
 
 def _version() -> str:

@@ -20,6 +20,10 @@ kinds a text's words belong to. A home-service text is read by the first heads, 
 mostly by the second, so that how our customers praise a nanny does not move how a diner's "可以" reads.
 The aspects of a long home-service text are read per window of clauses (`WordBag.read`,
 `nlp.wordbag_windows`, session 15).
+
+Since session 16 a bag may also have sub-reason heads (one logistic output per taxonomy sub-reason,
+after the gate's column): each learns only the rows that complain about its aspect and have sub-reasons
+labelled, so it reads "given a complaint on this aspect, does the text name this sub-reason".
 """
 from __future__ import annotations
 
@@ -80,17 +84,21 @@ class WordBagOutput:
     sentiment: np.ndarray | None  # (n, 3)
     aspects: np.ndarray | None  # (n, 3, 4)
     home_share: np.ndarray | None = None  # (n,) the gate's reading of each text as home services; None: ungated
+    # (n, n_subreasons): given a complaint on a sub-reason's aspect, the chance the text names it; None: no heads
+    subreasons: np.ndarray | None = None
 
 
 class WordBag:
     """Hashed n-gram features -> linear sentiment and aspect heads (a logistic regression)."""
 
-    def __init__(self, weight: np.ndarray, bias: np.ndarray, heads: Sequence[str], hmm: bool = True):
-        self.weight = weight.astype(np.float32)  # (BUCKETS, OUT or GATED_OUT), mostly zero rows
+    def __init__(self, weight: np.ndarray, bias: np.ndarray, heads: Sequence[str], hmm: bool = True,
+                 subreasons: Sequence[str] = ()):
+        self.weight = weight.astype(np.float32)  # (BUCKETS, OUT or GATED_OUT [+ sub-reasons]), mostly zero rows
         self.bias = bias.astype(np.float32)
         self.heads = tuple(heads)  # subset of ("sentiment", "aspects")
         self.hmm = hmm  # how the texts were cut in training; inference must cut them the same way
-        self.gated = self.weight.shape[1] == GATED_OUT
+        self.subreasons = tuple(subreasons)  # keys of the sub-reason columns, the last ones; () for none
+        self.gated = self.weight.shape[1] - len(self.subreasons) == GATED_OUT
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
         return self._logits_of_ids([gram_ids(text, self.hmm) for text in texts])
@@ -110,11 +118,13 @@ class WordBag:
 
     def _output(self, logits: np.ndarray) -> WordBagOutput:
         every = self._heads(logits[:, :OUT])
+        if self.subreasons:
+            every.subreasons = _sigmoid(logits[:, -len(self.subreasons):])
         if not self.gated:
             return every
         general, share = self._heads(logits[:, OUT:2 * OUT]), self.domain_share(logits)
         return WordBagOutput(_by_share(share, every.sentiment, general.sentiment),
-                             _by_share(share, every.aspects, general.aspects), share)
+                             _by_share(share, every.aspects, general.aspects), share, every.subreasons)
 
     def read(self, texts: Sequence[str], window: int,
              where: Callable[[WordBagOutput], np.ndarray] | None = None) -> WordBagOutput:
@@ -122,7 +132,7 @@ class WordBag:
         them `where(output)` marks, if given) read per window of clauses and pooled (`nlp.wordbag_windows`).
         Each text is cut once."""
         from nlp.segment import cut
-        from nlp.wordbag_windows import pooled_aspects, windows_of
+        from nlp.wordbag_windows import pooled_aspects, pooled_subreasons, windows_of
 
         words = [cut(text, hmm=self.hmm) for text in texts]
         out = self._output(self._logits_of_ids([ids_of_words(w, t) for w, t in zip(words, texts)]))
@@ -134,13 +144,15 @@ class WordBag:
             windows, owner = windows_of([words[i] for i in rows], window)
             parts = self._output(self._logits_of_ids([ids_of_words(w, "".join(w)) for w in windows]))
             out.aspects[rows] = pooled_aspects(parts, owner, len(rows))
+            if out.subreasons is not None:
+                out.subreasons[rows] = pooled_subreasons(parts, owner, len(rows), self.subreasons)
         return out
 
     def domain_share(self, logits: np.ndarray) -> np.ndarray:
         """(n,) how much the gate reads each text as the product's own domain (1 for an ungated bag)."""
         if not self.gated:
             return np.ones(len(logits), dtype=np.float32)
-        return (1.0 / (1.0 + np.exp(-logits[:, -1]))).astype(np.float32)
+        return _sigmoid(logits[:, GATED_OUT - 1])
 
     def _heads(self, logits: np.ndarray) -> WordBagOutput:
         sentiment = _softmax(logits[:, :N_SENTIMENT]) if "sentiment" in self.heads else None
@@ -157,7 +169,7 @@ class WordBag:
         path = Path(model_dir) / FILE_NAME
         torch.save({"rows": torch.from_numpy(rows), "values": torch.from_numpy(self.weight[rows]),
                     "bias": torch.from_numpy(self.bias), "heads": list(self.heads), "buckets": BUCKETS,
-                    "hmm": self.hmm}, path)
+                    "hmm": self.hmm, "subreasons": list(self.subreasons)}, path)
         return path
 
     @classmethod
@@ -173,7 +185,7 @@ class WordBag:
             raise ValueError(f"{path}: hashed with {data['buckets']} buckets, this version uses {BUCKETS}")
         weight = np.zeros((BUCKETS, data["values"].shape[1]), dtype=np.float32)
         weight[data["rows"].numpy()] = data["values"].numpy()
-        return cls(weight, data["bias"].numpy(), data["heads"], data.get("hmm", True))
+        return cls(weight, data["bias"].numpy(), data["heads"], data.get("hmm", True), data.get("subreasons", ()))
 
 
 def _by_share(share: np.ndarray, every: np.ndarray | None, general: np.ndarray | None) -> np.ndarray | None:
@@ -181,6 +193,10 @@ def _by_share(share: np.ndarray, every: np.ndarray | None, general: np.ndarray |
         return None
     share = share.reshape(-1, *[1] * (every.ndim - 1))
     return (share * every + (1 - share) * general).astype(np.float32)
+
+
+def _sigmoid(logits: np.ndarray) -> np.ndarray:
+    return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
