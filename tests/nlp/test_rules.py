@@ -297,3 +297,22 @@ def test_not_one_minute_late_is_praise():
         "走的时候一分钟都没多留": ("logistics", -1, None),
     }
     _assert_cases(cases)
+
+
+def test_home_service_phrasings_of_the_session_16_audit_errors():
+    """Families of the audit's dev --errors list (session 16), in sentences of their own."""
+    cases = {
+        "茶几擦完摸上去还是黏手的": ("skill", -1, "skill.not_clean"),
+        "灶台擦得一点不黏手了": ("skill", 1, None),  # negation flips the complaint cue
+        "卫生间收拾得跟新装修的一样": ("skill", 1, None),
+        "犄角旮旯都没落下": ("skill", 1, None),
+        "修完回去洗衣机就不管用了": ("skill", -1, "skill.appliance"),
+        "说了她两句还不乐意了": ("attitude", -1, "attitude.impatient"),
+        "我问什么时候到，她说急什么": ("attitude", -1, "attitude.impatient"),
+        "阿姨照顾老人十年，从来没有怨言": ("attitude", 1, None),
+        "她总说别人家都给红包": ("attitude", -1, "attitude.tip_or_extra_charge"),
+        "服务好好的，她非要五星还要带字的": ("attitude", -1, "attitude.rude"),
+        "才干了两个小时就说时间到了": ("logistics", -1, "logistics.left_early"),
+    }
+    _assert_cases(cases)
+    assert pd.isna(_one("我不乐意也没办法")["attitude"])  # the customer's own unwillingness
