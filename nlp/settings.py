@@ -125,7 +125,7 @@ class NLPSettings:
     # sub-reasons of a complaint in a text the gate reads as home services (`home_service_share_aspects`):
     # this share from the bag's sub-reason heads (given a complaint on an aspect, which sub-reason; learned
     # from the home-service reviews' labels), the rest from the network; a rules cue (迟到) always counts.
-    # 1.0 chosen on half of the corpus split's held-out home-service rows (session 16, 0/0.3/0.5/0.7/1)
+    # 1.0 chosen on half of the corpus split's held-out home-service rows (session 16, of 0/0.5/0.7/1)
     blend_wordbag_subreasons_home: float = 1.0
     # ... and there a complained aspect with no sub-reason at `subreason_threshold` names its likeliest
     # one when it reaches this (session 16, same rows, of 0.0/0.1/0.15/0.2/0.3; 1.01: never)
