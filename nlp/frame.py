@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from nlp.model import ASPECT_CLASSES, ASPECTS
+from nlp.model import ASPECT_CLASSES, ASPECTS, subreason_aspects
 
 if TYPE_CHECKING:
     from nlp.classify import Probabilities
@@ -53,7 +53,7 @@ def to_frame(probs: Probabilities, subreasons: list[str], threshold: float,
 
 def _subreason_strings(sub_probs: np.ndarray, keys: list[str], complaint: np.ndarray,
                        threshold: float, floor: np.ndarray | None = None) -> list[str]:
-    aspect_of = np.array([ASPECTS.index(k.split(".")[0]) for k in keys], dtype=np.int64)
+    aspect_of = subreason_aspects(keys)
     allowed = complaint[:, aspect_of] & (sub_probs >= threshold)  # only for complained aspects
     if floor is not None:
         _name_likeliest(allowed, sub_probs, aspect_of, complaint, floor)

@@ -22,6 +22,13 @@ def taxonomy_subreasons() -> list[str]:
 
     return list(load_taxonomy().subreason_keys)
 
+def subreason_aspects(keys) -> "np.ndarray":
+    """(len(keys),) the aspect number (index in ASPECTS) of each sub-reason key ("logistics.late" -> 2)."""
+    import numpy as np
+
+    return np.array([ASPECTS.index(key.split(".")[0]) for key in keys], dtype=np.int64)
+
+
 MODEL_TYPE_TAG = "jiazheng-feedback-classifier"
 
 

@@ -74,10 +74,9 @@ def _layer(width: int, learning_rate: float) -> tuple:
 
 def subreason_mask(labels, keys: Sequence[str]) -> np.ndarray:
     """(n, len(keys)) the rows each sub-reason head learns: a complaint on its aspect, sub-reasons labelled."""
-    from nlp.model import ASPECTS, polarity_to_class
+    from nlp.model import polarity_to_class, subreason_aspects
 
-    aspect_of = [ASPECTS.index(key.split(".")[0]) for key in keys]
-    complaint = labels.aspects[:, aspect_of] == polarity_to_class(-1)
+    complaint = labels.aspects[:, subreason_aspects(keys)] == polarity_to_class(-1)
     return complaint & (labels.subreason_known[:, None] > 0)
 
 

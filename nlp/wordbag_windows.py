@@ -63,7 +63,7 @@ def pooled_subreasons(parts: "WordBagOutput", owner: np.ndarray, n_texts: int,
                       keys: Sequence[str]) -> np.ndarray:
     """(n_texts, len(keys)) sub-reasons read in each text's window likeliest to complain about the
     sub-reason's aspect: the heads assume a complaint, which most windows of a long text do not hold."""
-    from nlp.model import ASPECT_CLASSES, ASPECTS
+    from nlp.model import ASPECT_CLASSES, ASPECTS, subreason_aspects
 
     assert parts.aspects is not None and parts.subreasons is not None
     complaint = parts.aspects[:, :, ASPECT_CLASSES.index(-1)]  # (windows, 3)
@@ -72,8 +72,7 @@ def pooled_subreasons(parts: "WordBagOutput", owner: np.ndarray, n_texts: int,
         order = np.lexsort((-complaint[:, a], owner))  # by text, likeliest complaint first (stable)
         first = np.r_[True, owner[order][1:] != owner[order][:-1]]
         chosen[owner[order][first], a] = order[first]
-    aspect_of = np.array([ASPECTS.index(k.split(".")[0]) for k in keys], dtype=np.int64)
-    return parts.subreasons[chosen[:, aspect_of], np.arange(len(keys))]
+    return parts.subreasons[chosen[:, subreason_aspects(keys)], np.arange(len(keys))]
 
 
 def _clauses(words: list[str]) -> list[list[str]]:
