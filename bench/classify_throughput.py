@@ -1,13 +1,14 @@
 """Throughput of `FeedbackClassifier.predict` (evidence included) and peak memory of `feedback classify`.
 
     .venv/bin/python bench/classify_throughput.py [--model-dir DIR] [--n 4000] [--threads 1 2]
-                                                  [--processes 2] [--memory-rows 100000]
+                                                  [--processes 2] [--rounds 3] [--memory-rows 100000]
 Texts are ~40-character feedback from the project's generator (not the evaluation data).
 """
 from __future__ import annotations
 
 import argparse
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -99,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, nargs="*", default=[NLPSettings().predict_batch_size])
     parser.add_argument("--processes", type=int, nargs="*", default=[],
                         help="also measure classification over N processes x 1 thread (pipelines.classify_pool)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="process measurements repeated this many times (a shared VM's speed wanders)")
     parser.add_argument("--memory-rows", type=int, default=0, help="also measure `feedback classify` peak RSS")
     args = parser.parse_args(argv)
     texts = sample_texts(args.n)
@@ -112,9 +115,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"| {threads} | {batch} | {_yes(quantize)} | {_yes(evidence)} | {_yes(blend)} "
                       f"| {rate:,.0f} |", flush=True)
     for processes in args.processes:
-        rate = measure_processes(args.model_dir, texts, processes)
+        rates = sorted(measure_processes(args.model_dir, texts, processes) for _ in range(max(1, args.rounds)))
         print(f"\n{processes} processes x 1 thread (pipelines.classify_pool, evidence and blend included, "
-              f"workers warm): {rate:,.0f} texts/s", flush=True)
+              f"workers warm): median {statistics.median(rates):,.0f} texts/s over {len(rates)} rounds "
+              f"({', '.join(f'{r:,.0f}' for r in rates)})", flush=True)
     if args.memory_rows:
         peak, seconds = peak_memory_mb(args.model_dir, args.memory_rows)
         print(f"\n`feedback classify` on {args.memory_rows:,} rows: peak RSS {peak:,.0f} MB, {seconds:.0f} s "
