@@ -188,8 +188,10 @@ def train(output_dir: Path, settings: NLPSettings | None = None, extra: list[Exa
           base_model: Path | None = None, use_corpus: bool = True,
           progress: Callable[[str], None] = stderr_progress) -> Path:
     """Build the corpus (+ extra user examples), train, evaluate on a held-out split, save with a card."""
+    from nlp.classify import FeedbackClassifier
     from nlp.model import from_base_model, new_model
     from nlp.onnx_network import file_name, save_beside
+    from nlp.subreason_fit import refit as refit_subreasons
     from nlp.train_card import holdout_metrics, write_card
     from nlp.wordbag import FILE_NAME as WORDBAG_FILE
     from nlp.wordbag_train import train_wordbag
@@ -217,7 +219,9 @@ def train(output_dir: Path, settings: NLPSettings | None = None, extra: list[Exa
     # general reviews (hotels, restaurants, delivery) vs home services and the user's rows: a gated bag
     wordbag = train_wordbag(bag_rows, seed=settings.seed, general=[ex.source == "written" for ex in bag_rows],
                             subreasons=model.subreasons, progress=progress)
-    settings = fit_blend(model, tokenizer, settings, [ex for ex in held if is_user_row(ex)], progress, wordbag)
+    user_held = [ex for ex in held if is_user_row(ex)]
+    settings = fit_blend(model, tokenizer, settings, user_held, progress, wordbag)
+    settings = refit_subreasons(FeedbackClassifier(model, tokenizer, settings, wordbag=wordbag), user_held, progress)
     metrics = holdout_metrics(model, tokenizer, settings, held, wordbag)
     progress("held-out metrics: " + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()))
     output_dir = Path(output_dir)
