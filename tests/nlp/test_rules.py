@@ -316,3 +316,19 @@ def test_home_service_phrasings_of_the_session_16_audit_errors():
     }
     _assert_cases(cases)
     assert pd.isna(_one("我不乐意也没办法")["attitude"])  # the customer's own unwillingness
+
+
+def test_tools_and_an_easy_change_of_time_are_logistics():
+    """Families of the audit's dev --errors list (session 17): tools brought or left behind and clean
+    tools are logistics (tools and supplies), not skill; an easy change of time is praise."""
+    cases = {
+        "师傅没带伸缩杆，高处的灯罩就没擦": ("logistics", -1, "logistics.missing_tools"),
+        "说好的长杆没带，窗户外侧没法擦": ("logistics", -1, "logistics.missing_tools"),
+        "阿姨连梯子都带来了，吊顶也擦了": ("logistics", 1, None),
+        "工具都很干净，还套了鞋套": ("logistics", 1, None),
+        "改约很方便，APP上点一下就行": ("logistics", 1, None),
+        "改时间跟客服说一声就好，很方便。": ("logistics", 1, None),
+        "临时改时间，也没跟我说一声": ("logistics", -1, "logistics.rescheduled"),
+    }
+    _assert_cases(cases)
+    assert pd.isna(_one("工具都很干净，还套了鞋套")["skill"])
