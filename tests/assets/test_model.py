@@ -44,3 +44,19 @@ def test_only_the_training_job_retrains_the_classifier() -> None:
     assert defs.resolve_job_def("classifier_training_job").asset_layer.executable_asset_keys == {key}
     for name in ("daily_job", "daily_inputs_job", "daily_windows_job", "inbox_job"):
         assert key not in defs.resolve_job_def(name).asset_layer.executable_asset_keys, name
+
+
+def test_the_asset_learns_the_label_corrections_stored_in_the_warehouse(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    warehouse = tmp_path / "warehouse.db"
+    pd.DataFrame({"feedback_id": ["review:1"], "text": ["阿姨态度很凶"], "category": ["attitude"],
+                  "polarity": [-1], "corrected_by": ["qa"], "corrected_at": ["2025-01-01"]}).to_sql(
+        "label_corrections", sa.create_engine(f"sqlite:///{warehouse}"), index=False)
+    result = dg.materialize(
+        [classifier_model],
+        resources={"classifier": ClassifierResource(backend="model", model_dir=str(tmp_path / "model")),
+                   "warehouse": WarehouseResource(url=f"sqlite:///{warehouse}")},
+        run_config=dg.RunConfig({"classifier_model": ClassifierTrainingConfig(tiny=True)}))
+    metadata = result.asset_materializations_for_node("classifier_model")[0].metadata
+    assert metadata["data_sizes"].data["user"] == 3  # one correction, weighed as `feedback train` weighs it
