@@ -53,14 +53,10 @@ def classifier_model(context: AssetExecutionContext, config: ClassifierTrainingC
 
 
 def _corrections(warehouse: WarehouseResource) -> list:
-    """Stored label corrections, repeated as `feedback train` weighs them; none without the table."""
-    from nlp.cli_train import CORRECTION_REPEATS
-    from nlp.corpus.corrections import load_corrections
+    """Stored label corrections, weighed as `feedback train` weighs them; none without the table."""
+    from nlp.corpus.corrections import weighted_corrections
 
-    url = warehouse.get().url
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        return []  # no warehouse yet: nothing was corrected (and no empty file is left behind)
-    return (load_corrections(url) or []) * CORRECTION_REPEATS
+    return weighted_corrections(warehouse.get().url) or []
 
 
 def card_metadata(card: dict[str, Any], model_dir: Path) -> dict[str, Any]:

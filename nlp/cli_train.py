@@ -9,7 +9,6 @@ from pathlib import Path
 EXIT_USAGE = 2
 WAREHOUSE_ENV = "FEEDBACK_WAREHOUSE_URL"
 DEFAULT_WAREHOUSE = "sqlite:///var/warehouse.db"
-CORRECTION_REPEATS = 3  # corrections are few and deliberate: weigh them like three examples
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,18 +53,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _corrections(args: argparse.Namespace) -> list:
-    from nlp.corpus.corrections import load_corrections
+    from nlp.corpus.corrections import REPEATS, weighted_corrections
 
     if args.no_corrections:
         return []
     explicit = args.corrections_url is not None
     url = args.corrections_url or os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE
-    if not explicit and url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        return []
-    examples = load_corrections(url)
+    examples = weighted_corrections(url, required=explicit)
     if examples is None:
         if explicit:
             raise ValueError(f"no label_corrections table at {url}")
         return []
-    print(f"using {len(examples)} label corrections from {url}", file=sys.stderr)
-    return examples * CORRECTION_REPEATS
+    print(f"using {len(examples) // REPEATS} label corrections from {url}", file=sys.stderr)
+    return examples

@@ -1,11 +1,14 @@
 """Label corrections stored by the service (`label_corrections` table) as training examples."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from nlp.corpus.examples import ASPECT_KEYS, Example
 
 TABLE = "label_corrections"
+REPEATS = 3  # corrections are few and deliberate: weigh them like three examples
 
 
 def correction_examples(frame: pd.DataFrame) -> list[Example]:
@@ -41,3 +44,12 @@ def load_corrections(url: str) -> list[Example] | None:
     finally:
         engine.dispose()
     return correction_examples(frame)
+
+
+def weighted_corrections(url: str, required: bool = False) -> list[Example] | None:
+    """The corrections at `url`, each repeated `REPEATS` times for training; None where there is no
+    table, or no SQLite file when not `required` (then no empty file is created either)."""
+    if not required and url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return None
+    examples = load_corrections(url)
+    return None if examples is None else examples * REPEATS
